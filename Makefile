@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: run test lint typecheck schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/stemwire run --raw raw --out output
+
+lint: $(STAMP)
+	$(BIN)/ruff check flows extractors schemas tests
+	$(BIN)/ruff format --check flows extractors schemas tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/stemwire schema
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,81 @@
+"""One article file in, one record out: decode, convert script, run the pipeline, assemble facts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from extractors.decode import DecodedArticle, decode_article
+from extractors.pipeline import run_pipeline
+from extractors.script import to_analysis_text
+from extractors.studies import find_studies, study_for
+from schemas.models import Mention, Record, Source
+
+_TITLE_CHARS = 200
+
+
+def article_id(path: Path) -> str:
+    """Stable id from the file name, so a re-run or a corrected article keeps its id."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")
+    return slug or "article-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:12]
+
+
+def extract_record(path: Path) -> Record:
+    return build_record(decode_article(path))
+
+
+def build_record(article: DecodedArticle) -> Record:
+    analysis = to_analysis_text(article.text)
+    facts = run_pipeline(analysis)
+    layout = facts["layout"]
+    original = analysis.original
+
+    trial_hits = facts["trial_mentions"]
+    sections_with_facts = {layout.line_at(f.start).section for f in facts["metrics"] + facts["durations"]}
+    studies = find_studies(analysis.text, layout, trial_hits, facts["references"], sections_with_facts)
+    trial_study = {s.trial_ids[0]: s.id for s in studies if s.trial_ids}
+    for trial in facts["trials"]:
+        trial.study = trial_study.get(trial.registry_id)
+    for fact in facts["metrics"] + facts["durations"]:
+        fact.study = study_for(fact.start, layout, studies, trial_hits)
+
+    mentions = [Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start:h.end])
+                for h in facts["cell_mentions"]]
+    mentions += [Mention(type="trial", key=h.registry_id, start=h.start, end=h.end, text=original[h.start:h.end])
+                 for h in trial_hits]
+    mentions += [Mention(type="measure", key=h.entry.key, start=h.start, end=h.end, text=original[h.start:h.end])
+                 for h in facts["measures"]]
+    for family, kind in (("dates", "date"), ("durations", "duration"), ("metrics", "metric")):
+        mentions += [Mention(type=kind, key=f"{family}/{i}", start=f.start, end=f.end, text=f.text)  # type: ignore[arg-type]
+                     for i, f in enumerate(facts[family])]
+    mentions.sort(key=lambda m: (m.start, m.end, m.type))
+
+    title_line = next((line for line in layout.lines if line.kind == "title"), None)
+    title = original[title_line.start:title_line.end].strip()[:_TITLE_CHARS] if title_line else None
+    dateline = facts["dateline"]
+    profile = analysis.profile
+    return Record(
+        id=article_id(article.path),
+        source=Source(
+            path=str(article.path),
+            sha256=article.sha256,
+            encoding=article.encoding,
+            bytes=article.size,
+            chars=len(original),
+            script=profile.script,
+            language=profile.language,  # type: ignore[arg-type]
+            traditional_chars=profile.traditional_chars,
+            simplified_chars=profile.simplified_chars,
+        ),
+        title=title or None,
+        date_published=dateline.isoformat() if dateline else None,
+        cell_types=facts["cell_types"],
+        trials=facts["trials"],
+        dates=facts["dates"],
+        durations=facts["durations"],
+        metrics=facts["metrics"],
+        references=facts["references"],
+        studies=studies,
+        mentions=mentions,
+    )

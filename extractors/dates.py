@@ -1,0 +1,254 @@
+"""Dates, normalised to ISO 8601 at the precision the text gives.
+
+Full dates in every common notation; month-day dates and relative words (同年, 去年, 上月, 上周五)
+resolved against the nearest explicit year in the paragraph, the article's dateline, or the nearest
+explicit year before them, in that order. Without anything to resolve against, the value stays null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.claims import Claims
+from extractors.layout import Layout
+from extractors.numerals import parse_chinese_numeral
+from extractors.resources import load_json
+from schemas.models import DateFact, Precision
+
+_YEAR = r"(?<![\d.])(?P<y>(?:19|20)\d{2})"
+_CN_YEAR = r"(?P<cy>[〇零○一二三四五六七八九]{4})"
+_MONTH = r"(?P<m>\d{1,2})"
+_DAY = r"(?P<d>\d{1,2})"
+_CN_MONTH = r"(?P<cm>十[一二]?|[一二三四五六七八九])"
+_CN_DAY = r"(?P<cd>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    groups: dict[str, Any]
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    return load_json("date_words.json")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    w = _words()
+    part = "|".join(sorted(w["part_of_month"], key=len, reverse=True))
+    year_edge = "|".join(w["year_end"])
+    rel_year = "|".join(list(w["relative_year"]) + w["same_year"])
+    rel_month = "|".join(sorted(w["relative_month"], key=len, reverse=True))
+    rel_week = "|".join(sorted(w["relative_week"], key=len, reverse=True))
+    rel_day = "|".join(w["relative_day"])
+    months = "|".join(w["month_names"])
+    md_tail = rf"(?:\s*{_DAY}\s*[日号]|(?P<part>{part}))?"
+    specs = [
+        ("ymd", rf"{_YEAR}\s*年\s*{_MONTH}\s*月{md_tail}"),
+        ("y_edge", rf"{_YEAR}\s*(?P<edge>{year_edge})"),
+        ("cn_ymd", rf"{_CN_YEAR}年{_CN_MONTH}月(?:{_CN_DAY}[日号])?"),
+        ("roc", rf"(?P<era>{w['roc_era']})?\s*(?<!\d)(?P<ry>\d{{2,3}})\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*[日号])?"),
+        ("numeric", rf"{_YEAR}(?P<sep>[-/.])\s?{_MONTH}(?P=sep)\s?{_DAY}(?!\d|\.\d)"),
+        ("numeric_ym", rf"{_YEAR}[-/]{_MONTH}(?![\d\-/.])"),
+        ("english", rf"{_YEAR}\s+(?P<mon>(?i:{months}))[a-z]*\.?(?:\s+{_DAY}(?!\d))?"),
+        ("english_mdy", rf"(?P<mon>(?i:{months}))[a-z]*\.?\s+{_DAY},?\s+{_YEAR}"),
+        ("relative_year", rf"(?P<rel>{rel_year})(?:\s*{_MONTH}\s*月{md_tail}|(?P<edge>底|末|初))?"),
+        ("relative_month", rf"(?P<relm>{rel_month})"),
+        ("relative_week", rf"(?P<relw>{rel_week})(?P<wd>[一二三四五六日天])?"),
+        ("relative_day", rf"(?P<reld>{rel_day})"),
+        ("month_day", rf"(?<![\d年./\-])\s*{_MONTH}\s*月{md_tail}"),
+        ("year", rf"{_YEAR}\s*年(?![\d代级度])"),
+    ]
+    return [(kind, re.compile(rx)) for kind, rx in specs]
+
+
+_CONTINUE_DAY = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_DAY}\s*[日号]")
+_CONTINUE_MONTH = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_MONTH}\s*月(?!\s*\d)")
+
+
+def _candidates(text: str, layout: Layout, claims: Claims) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for kind, rx in _patterns():
+        for m in rx.finditer(text):
+            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            if start == m.end() or layout.kind_at(start) in ("boilerplate", "blank"):
+                continue
+            if kind == "month_day" and not (m.group("d") or m.group("part")) and not _month_anchor(text, start):
+                continue
+            if kind == "roc" and not _roc_plausible(m, layout):
+                continue
+            found.append(_Candidate(start, m.end(), kind, m.groupdict()))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[_Candidate] = []
+    last_end = -1
+    for c in found:
+        if c.start >= last_end and not claims.overlaps(c.start, c.end):
+            kept.append(c)
+            last_end = c.end
+    return kept
+
+
+def _month_anchor(text: str, start: int) -> bool:
+    """A bare 'M月' is a date only where a preposition makes it one (于8月, 在3月, 自5月)."""
+    return start > 0 and text[start - 1] in "于在自从至到及和、"
+
+
+def _roc_plausible(m: re.Match[str], layout: Layout) -> bool:
+    """Minguo years (民国107年 = 2018) need the era word, or a Taiwan-style 2-3 digit year with a month."""
+    year = int(m.group("ry"))
+    return bool(m.group("era")) or 60 <= year <= 150
+
+
+def _iso(year: int, month: int | None = None, day: int | None = None) -> tuple[str, Precision] | None:
+    try:
+        if day is not None and month is not None:
+            return dt.date(year, month, day).isoformat(), "day"
+        if month is not None:
+            dt.date(year, month, 1)
+            return f"{year:04d}-{month:02d}", "month"
+        return f"{year:04d}", "year"
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+@dataclass
+class _Context:
+    dateline: dt.date | None
+    last_year: int | None = None
+    last_year_line: int = -1
+
+
+def _month_part(g: dict[str, Any]) -> tuple[int | None, int | None]:
+    month = _int(g.get("m"))
+    return month, None if g.get("part") else _int(g.get("d"))
+
+
+def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | None, int | None, bool] | str | None:
+    """(year, month, day, relative) for a candidate; 'week:YYYY-Www' for weeks; None if unresolvable."""
+    g, w = c.groups, _words()
+    if c.kind == "ymd":
+        month, day = _month_part(g)
+        return int(g["y"]), month, day, False
+    if c.kind == "y_edge":
+        return int(g["y"]), w["year_end"][g["edge"]], None, False
+    if c.kind == "cn_ymd":
+        year = parse_chinese_numeral(g["cy"])
+        month = parse_chinese_numeral(g["cm"])
+        day = parse_chinese_numeral(g["cd"]) if g.get("cd") else None
+        return (year, month, day, False) if year and month else None
+    if c.kind == "roc":
+        return int(g["ry"]) + 1911, int(g["m"]), _int(g.get("d")), False
+    if c.kind in ("numeric", "numeric_ym", "english", "english_mdy"):
+        month = _int(g.get("m")) or w["month_names"].get((g.get("mon") or "")[:3].lower())
+        return int(g["y"]), month, _int(g.get("d")), False
+    if c.kind == "year":
+        return int(g["y"]), None, None, False
+    if c.kind == "month_day":
+        year = ctx.last_year if ctx.last_year_line == line_start else None
+        if year is None:
+            year = ctx.dateline.year if ctx.dateline else ctx.last_year
+        if year is None:
+            return None
+        month, day = _month_part(g)
+        return year, month, day, True
+    if c.kind == "relative_year":
+        if g["rel"] in w["same_year"]:
+            year = ctx.last_year
+        elif ctx.dateline:
+            year = ctx.dateline.year + w["relative_year"][g["rel"]]
+        else:
+            year = None
+        if year is None:
+            return None
+        if g.get("edge"):
+            return year, 12 if g["edge"] in "底末" else 1, None, True
+        month, day = _month_part(g)
+        return year, month, day, True
+    if ctx.dateline is None:
+        return None
+    base = ctx.dateline
+    if c.kind == "relative_month":
+        total = base.year * 12 + base.month - 1 + w["relative_month"][g["relm"]]
+        return total // 12, total % 12 + 1, None, True
+    if c.kind == "relative_week":
+        monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=w["relative_week"][g["relw"]])
+        if g.get("wd"):
+            day = monday + dt.timedelta(days=w["weekdays"][g["wd"]])
+            return day.year, day.month, day.day, True
+        iso = monday.isocalendar()
+        return f"week:{iso.year:04d}-W{iso.week:02d}"
+    if c.kind == "relative_day":
+        day = base + dt.timedelta(days=w["relative_day"][g["reld"]])
+        return day.year, day.month, day.day, True
+    return None
+
+
+def find_dateline(text: str, layout: Layout, claims: Claims) -> dt.date | None:
+    """The article's own publication date: the first full date on a dateline near the top."""
+    for c in _candidates(text, layout, claims):
+        if layout.kind_at(c.start) != "dateline":
+            continue
+        resolved = _resolve(c, _Context(None), layout.line_at(c.start).start)
+        if isinstance(resolved, tuple) and resolved[2] is not None:
+            return dt.date(resolved[0], resolved[1] or 1, resolved[2])
+    return None
+
+
+def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tuple[list[DateFact], dt.date | None]:
+    dateline = find_dateline(text, layout, claims)
+    ctx = _Context(dateline)
+    facts: list[DateFact] = []
+    candidates = _candidates(text, layout, claims)
+    for c in candidates:
+        if claims.overlaps(c.start, c.end):  # taken by the second end of a range just above
+            continue
+        line = layout.line_at(c.start)
+        resolved = _resolve(c, ctx, line.start)
+        kind = layout.kind_at(c.start)
+        role = "dateline" if kind == "dateline" else "reference" if kind == "reference" else "event"
+        end = c.end
+        extra: list[tuple[int, int, int, int | None, int | None]] = []
+        if isinstance(resolved, tuple):
+            year, month, day, relative = resolved
+            if not relative and c.kind not in ("english", "english_mdy") and role == "event":
+                ctx.last_year, ctx.last_year_line = year, line.start
+            # "6月20日至23日", "2020年1月至4月": the second end shares the first's year (and month).
+            cont = _CONTINUE_DAY.match(text, end) if day is not None else (
+                _CONTINUE_MONTH.match(text, end) if month is not None else None)
+            if cont is not None and not claims.overlaps(cont.start(), cont.end()):
+                d2 = int(cont.group("d")) if day is not None else None
+                m2 = month if day is not None else int(cont.group("m"))
+                extra.append((cont.start() + len(cont.group()) - len(cont.group().lstrip(" 至到-~—–")),
+                               cont.end(), year, m2, d2))
+            iso = _iso(year, month, day)
+            if iso is None:
+                continue
+            value, precision = iso
+            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end], value=value,
+                                  precision=precision, role=role, relative=relative))
+        elif isinstance(resolved, str):
+            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end],
+                                  value=resolved.split(":", 1)[1], precision="week", role=role, relative=True))
+        else:
+            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end], value=None,
+                                  precision=None, role=role, relative=True))
+        for s, e, y, m2, d2 in extra:
+            iso2 = _iso(y, m2, d2)
+            if iso2:
+                facts.append(DateFact(start=s, end=e, text=original[s:e], value=iso2[0], precision=iso2[1],
+                                      role=role, relative=True))
+        for fact in facts[-1 - len(extra):]:
+            claims.add(fact.start, fact.end)
+    return facts, dateline

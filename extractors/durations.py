@@ -1,0 +1,99 @@
+"""Durations and time points (12個月, 6至60个月, 第7天, 半年, 两年), normalised to ISO 8601."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from extractors.claims import Claims
+from extractors.layout import Layout
+from extractors.numerals import CN_NUMERAL_CHARS, clean_number, parse_number
+from extractors.resources import load_json
+from schemas.models import DurationFact, Qualifier
+
+_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}半]+)"
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    return load_json("duration_units.json")
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    units = "|".join(sorted(_words()["units"], key=len, reverse=True))
+    return re.compile(
+        rf"(?P<ordinal>第)?\s*(?P<a>{_NUM})\s*(?:(?P<unit_a>{units})\s*)?"
+        rf"(?:(?:至|到|~|-|—|–|或)\s*(?P<b>{_NUM})\s*)?(?P<more>多|余)?\s*(?P<unit>{units})(?P<half>半)?"
+    )
+
+
+def iso_duration(value: float, designator: str, is_time: bool) -> str:
+    if designator == "Y" and not is_time and not float(value).is_integer() and float(value * 12).is_integer():
+        value, designator = value * 12, "M"  # 半年 = P6M, 1.5年 = P18M
+    number = clean_number(value)
+    return f"PT{number}{designator}" if is_time else f"P{number}{designator}"
+
+
+def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier:
+    w = _words()
+    after = text[end:end + 2]
+    before = text[max(0, start - 2):start]
+    if more or any(after.startswith(a) for a in w["approx_after"]):
+        return "~"
+    if any(after.startswith(a) for a in w["at_least_after"]) or any(before.endswith(b) for b in w["at_least_before"]):
+        return ">="
+    return "="
+
+
+def _is_length(text: str, m: re.Match[str], value: float, designator: str) -> bool:
+    w = _words()
+    unit = m.group("unit")
+    after = text[m.end():m.end() + 2]
+    if any(after.startswith(x) for x in w["not_after"]):
+        return False
+    if designator == "Y" and (value >= 1000 or after.startswith("月")):
+        return False  # a calendar year (2025年) or a Minguo date (108年1月)
+    if unit == "日" and not (
+        m.group("ordinal")
+        or any(after.startswith(x) for x in w["day_anchor_after"])
+        or any(text[max(0, m.start() - 2):m.start()].endswith(x) for x in w["day_anchor_before"])
+    ):
+        return False
+    return value > 0 or m.group("ordinal") is not None
+
+
+def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> list[DurationFact]:
+    facts: list[DurationFact] = []
+    units = _words()["units"]
+    for m in _pattern().finditer(text):
+        start = m.start("ordinal") if m.group("ordinal") else m.start("a")
+        if not layout.is_content(start) or claims.overlaps(start, m.end()):
+            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+            continue
+        designator, is_time = units[m.group("unit")]
+        ends = [m.group("a")] + ([m.group("b")] if m.group("b") else [])
+        values = [parse_number(v) for v in ends]
+        if any(v is None for v in values):
+            continue
+        if m.group("half") and len(values) == 1 and designator == "Y":
+            values, designator = [values[0] * 12 + 6], "M"  # 一年半 = P18M
+        elif m.group("unit").endswith("半月"):
+            values = [v + 0.5 for v in values if v is not None]
+        if m.group("unit_a") and m.group("b") and units[m.group("unit_a")][0] != designator:
+            continue
+        if not all(v is not None and _is_length(text, m, v, designator) for v in values):
+            continue
+        qualifier = _qualifier(text, start, m.end(), bool(m.group("more")))
+        kind = "time_point" if m.group("ordinal") else "length"
+        for i, v in enumerate(values):
+            assert v is not None
+            facts.append(DurationFact(
+                start=start, end=m.end(), text=original[start:m.end()],
+                value=iso_duration(v, designator, is_time), kind=kind, qualifier=qualifier,
+                range_part=None if len(values) == 1 else ("start" if i == 0 else "end"),
+            ))
+        claims.add(start, m.end())
+    return facts

@@ -1,0 +1,248 @@
+"""Outcome figures: value, unit, measure, direction and qualifier.
+
+Grammars for scores (提升12.1分), percentages (下降了37%, 约六成), folds (5倍以上), cell doses
+(1×10^6个细胞/公斤, 2000万个细胞, 1亿个), ratios (OR=0.18), times that report an outcome
+(缩短到4秒, 中位数为54天), quantities with units (27米, 7.2 mmol/L) and responder counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.claims import Claims
+from extractors.layout import Layout
+from extractors.measures import MeasureHit, measure_for
+from extractors.numerals import clean_number, parse_exponent, parse_number
+from extractors.resources import load_json
+from schemas.models import Direction, Metric, Qualifier
+
+_NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
+_SCALE = r"(?:\s*[×xX*]\s*10\s*(?:\^|\*\*)?\s*(?P<exp>[-−]?\d{1,2}|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\s*(?P<mult>千万|百万|万|亿))"
+_SCALED = r"\d+(?:\.\d+)?(?:\s*[×xX*]\s*10\s*(?:\^|\*\*)?\s*(?:[-−]?\d{1,2}|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\s*(?:千万|百万|万|亿))?"
+_LIST_SEP = r"\s*(?:、|,|或|和|及|与|至|到|~|-|–)\s*"
+_RANGE_SEP = re.compile(r"^\s*(?:至|到|~|-|–)\s*$")
+_MULTIPLIERS = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+_CN_TENTHS = "一二三四五六七八九十"
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    return load_json("metric_words.json")
+
+
+@dataclass
+class _Value:
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    range_part: str | None = None
+    direction_hint: Direction | None = None
+    qualifier_hint: Qualifier | None = None
+    cell_dose: bool = False
+    claims_span: bool = True
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    w = _words()
+    return {
+        "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
+        "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
+        "percent": re.compile(
+            rf"{_NUM}\s*(?:%\s*)?(?:(?:至|到|~|-|–)\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"),
+        "tenths": re.compile(rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:到|至|~|-)\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"),
+        "points": re.compile(rf"{_NUM}\s*分(?P<rate>/月|/年|/周)?(?![钟组为成配布析子泌化别期数之])"),
+        "fold": re.compile(rf"(?:{_NUM}|(?P<cn>[{_CN_TENTHS}]))\s*倍(?!数)"),
+        "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
+        "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
+        "ratio": re.compile(
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)\s*(?:=|:|为)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"),
+        "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
+    }
+
+
+def _scaled_value(m: re.Match[str]) -> tuple[float, bool]:
+    value = float(m.group("num"))
+    if m.group("exp"):
+        exp = m.group("exp").replace("−", "-").replace("⁻", "-")
+        sign = -1 if exp.startswith("-") else 1
+        return value * 10 ** (sign * parse_exponent(exp.lstrip("-"))), True
+    if m.group("mult"):
+        return value * _MULTIPLIERS[m.group("mult")], True
+    return value, False
+
+
+def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
+    w = _words()
+    found: list[_Value] = []
+    for lm in _patterns()["scaled_list"].finditer(text):
+        if not layout.is_content(lm.start()) or claims.overlaps(lm.start(), lm.end()):
+            continue
+        items = list(_patterns()["scaled_item"].finditer(text, lm.start(), lm.end()))
+        values = [_scaled_value(m) for m in items]
+        if not any(scaled for _, scaled in values):
+            continue
+        c_lo, c_hi = layout.clause_bounds(lm.start())
+        after = text[lm.end():min(c_hi, lm.end() + 14)]
+        before = text[max(c_lo, lm.start() - 8):lm.start()]
+        has_piece = after.lstrip().startswith(("个", "颗"))
+        cell_near = any(cw in after or cw in before for cw in w["cell_words"])
+        s_lo, _ = layout.sentence_bounds(lm.start())
+        dose_before = any(v.cell_dose and v.start >= s_lo for v in found)
+        if not (cell_near or (has_piece and dose_before)):
+            continue
+        per_kg = any(k in after for k in w["per_kg"])
+        unit = "cells/kg" if per_kg else "cells"
+        # A range "2.1~2.6×10^6" writes the multiplier once, on its last end.
+        for i, (m, (value, scaled)) in enumerate(zip(items, values, strict=True)):
+            range_part = None
+            if i + 1 < len(items) and _RANGE_SEP.match(text[m.end():items[i + 1].start()]):
+                range_part = "start"
+                if not scaled:
+                    value *= values[i + 1][0] / float(items[i + 1].group("num"))
+            elif i > 0 and _RANGE_SEP.match(text[items[i - 1].end():m.start()]):
+                range_part = "end"
+            found.append(_Value(m.start(), m.end(), value, unit, range_part=range_part, cell_dose=True))
+    return found
+
+
+def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[MeasureHit]) -> list[_Value]:
+    w, p = _words(), _patterns()
+    found: list[_Value] = []
+
+    def usable(start: int, end: int) -> bool:
+        return layout.is_content(start) and not claims.overlaps(start, end)
+
+    for m in p["percent"].finditer(text):
+        if not usable(m.start("num"), m.end()):
+            continue
+        if text[m.end():m.end() + 6].lstrip().startswith(tuple(w["ci_after"])):
+            continue  # the 95% of "95%置信区间" is a confidence level, not a result
+        unit = "percent" if m.group("unit") == "%" else "percentage_point"
+        sign = -1 if m.group("sign") else 1
+        if m.group("num2"):
+            found.append(_Value(m.start("num"), m.end(), sign * float(m.group("num")), unit, "start"))
+            found.append(_Value(m.start("num"), m.end(), float(m.group("num2")), unit, "end"))
+        else:
+            found.append(_Value(m.start("num"), m.end(), sign * float(m.group("num")), unit))
+    for m in p["tenths"].finditer(text):
+        if not usable(m.start(), m.end()):
+            continue
+        first = (parse_number(m.group("cn")) or 0) * 10
+        if m.group("cn2"):
+            found.append(_Value(m.start(), m.end(), first, "percent", "start"))
+            found.append(_Value(m.start(), m.end(), (parse_number(m.group("cn2")) or 0) * 10, "percent", "end"))
+        else:
+            found.append(_Value(m.start(), m.end(), first, "percent"))
+    for m in p["points"].finditer(text):
+        if usable(m.start("num"), m.end()):
+            unit = "points" + m.group("rate").replace("/月", "/month").replace("/年", "/year").replace(
+                "/周", "/week") if m.group("rate") else "point"
+            value = float(m.group("num")) * (-1 if m.group("sign") else 1)
+            found.append(_Value(m.start(), m.end(), value, unit))
+    for m in p["fold"].finditer(text):
+        start = m.start("num") if m.group("num") else m.start("cn")
+        if usable(start, m.end()):
+            value = float(m.group("num")) if m.group("num") else parse_number(m.group("cn")) or 0.0
+            found.append(_Value(start, m.end(), value, "fold"))
+    for m in p["quantity"].finditer(text):
+        if usable(m.start("num"), m.end()) and text[m.start("num") - 1:m.start("num")] != "/":
+            found.append(_Value(m.start("num"), m.end(), float(m.group("num")), w["quantity_units"][m.group("unit")]))
+    for m in p["ratio"].finditer(text):
+        if usable(m.start("num"), m.end("num")):
+            found.append(_Value(m.start("num"), m.end("num"), float(m.group("num")), None))
+    time_measures = {id(h) for h in measures if h.entry.kind in ("time", "state")}
+    for m in p["time"].finditer(text):
+        start = m.start("num")
+        if not layout.is_content(start) or claims.overlaps(start, m.end("num")):
+            continue
+        c_lo, c_hi = layout.clause_bounds(start)
+        lead = text[max(c_lo, start - 6):start]
+        changed = _last_verb(lead) in ("increase", "decrease")
+        reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
+            r"(?:为|是|达|约)\s*$", lead)
+        if changed or reported:
+            # Also a duration: the span stays free for the duration grammar.
+            found.append(_Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")],
+                                claims_span=False))
+    verbs = tuple(w["responder_verbs"])
+    for m in p["count"].finditer(text):
+        if not usable(m.start("num"), m.end()):
+            continue
+        _, c_hi = layout.clause_bounds(m.start())
+        tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[m.end():c_hi])
+        if tail.lstrip().startswith(verbs):
+            found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
+    return found
+
+
+def _last_verb(lead: str) -> Direction | None:
+    w = _words()
+    best: tuple[int, Direction] | None = None
+    for direction in ("increase", "decrease", "improvement"):
+        for verb in w[direction]:
+            i = lead.rfind(verb)
+            if i >= 0 and (best is None or i + len(verb) > best[0]):
+                best = (i + len(verb), direction)  # type: ignore[assignment]
+    return best[1] if best else None
+
+
+def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier:
+    w = _words()
+    lead = text[max(clause_lo, start - 6):start]
+    fillers = sorted(w["fillers"], key=len, reverse=True)
+    stripped = lead
+    changed = True
+    while changed:
+        changed = False
+        for f in fillers:
+            if stripped.endswith(f):
+                stripped, changed = stripped[: -len(f)], True
+    tail = text[end:end + 4].lstrip()
+    if stripped.endswith(tuple(w["at_least_before"])) or tail.startswith(tuple(w["at_least_after"])):
+        return ">="
+    if stripped.endswith(tuple(w["at_most_before"])) or tail.startswith(tuple(w["at_most_after"])):
+        return "<="
+    if stripped.endswith(tuple(w["approx_before"])) or tail.startswith(tuple(w["approx_after"])):
+        return "~"
+    return "="
+
+
+def find_metrics(
+    original: str, text: str, layout: Layout, claims: Claims, measures: list[MeasureHit]
+) -> list[Metric]:
+    values = _cell_doses(text, layout, claims)
+    for v in values:
+        claims.add(v.start, v.end)
+    values += _simple_values(text, layout, claims, measures)
+    values.sort(key=lambda v: (v.start, v.range_part or ""))
+    metrics = []
+    for v in values:
+        c_lo, _ = layout.clause_bounds(v.start)
+        if v.cell_dose:
+            direction = None
+            measure_hit = None
+        else:
+            direction = "decrease" if v.value < 0 else _last_verb(text[max(c_lo, v.start - 10):v.start])
+            measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
+        metrics.append(Metric(
+            start=v.start, end=v.end, text=original[v.start:v.end],
+            value=clean_number(v.value), unit=v.unit,
+            measure="cell dose" if v.cell_dose else (measure_hit.entry.label if measure_hit else None),
+            measure_key="cell_dose" if v.cell_dose else (measure_hit.entry.key if measure_hit else None),
+            measure_text=original[measure_hit.start:measure_hit.end] if measure_hit else None,
+            direction=direction,
+            qualifier=_qualifier(text, v.start, v.end, c_lo),
+            range_part=v.range_part,  # type: ignore[arg-type]
+        ))
+        if v.claims_span:
+            claims.add(v.start, v.end)
+    return metrics

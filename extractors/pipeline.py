@@ -1,0 +1,141 @@
+"""The spaCy pipeline: a blank Chinese language object and one registered component per fact family.
+
+Components run in data-flow order and share the doc's `claims`, so that a character read as part of
+one fact (a registry id, a date, a URL) is not read again as another. Each component leaves its facts
+in `doc._.facts[family]`; spans of every mention go to `doc.spans`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.cells import cell_types_from, find_cell_mentions
+from extractors.claims import Claims
+from extractors.dates import find_dates
+from extractors.durations import find_durations
+from extractors.layout import analyse_layout
+from extractors.measures import find_measures
+from extractors.metrics import find_metrics
+from extractors.references import find_references
+from extractors.script import AnalysisText
+from extractors.trials import find_trial_ids, trials_from
+
+COMPONENTS = (
+    "stemwire_layout",
+    "stemwire_references",
+    "stemwire_trials",
+    "stemwire_dates",
+    "stemwire_cell_types",
+    "stemwire_measures",
+    "stemwire_metrics",
+    "stemwire_durations",
+)
+
+for _name, _default in (("original", ""), ("layout", None), ("claims", None), ("facts", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def _add_spans(doc: Doc, key: str, spans: list[tuple[int, int]]) -> None:
+    group = []
+    for start, end in spans:
+        span = doc.char_span(start, end, label=key, alignment_mode="expand")
+        if span is not None:
+            group.append(span)
+    doc.spans[key] = group
+
+
+@Language.component("stemwire_layout")
+def layout_component(doc: Doc) -> Doc:
+    doc._.layout = analyse_layout(doc.text)
+    doc._.claims = Claims()
+    doc._.facts = {}
+    return doc
+
+
+@Language.component("stemwire_references")
+def references_component(doc: Doc) -> Doc:
+    refs = find_references(doc._.original, doc.text, doc._.layout, doc._.claims)
+    doc._.facts["references"] = refs
+    _add_spans(doc, "references", [(r.start, r.end) for r in refs])
+    return doc
+
+
+@Language.component("stemwire_trials")
+def trials_component(doc: Doc) -> Doc:
+    hits = find_trial_ids(doc.text, doc._.layout, doc._.claims)
+    doc._.facts["trial_mentions"] = hits
+    doc._.facts["trials"] = trials_from(doc.text, doc._.layout, hits)
+    _add_spans(doc, "trials", [(h.start, h.end) for h in hits])
+    return doc
+
+
+@Language.component("stemwire_dates")
+def dates_component(doc: Doc) -> Doc:
+    dates, dateline = find_dates(doc._.original, doc.text, doc._.layout, doc._.claims)
+    doc._.facts["dates"] = dates
+    doc._.facts["dateline"] = dateline
+    _add_spans(doc, "dates", [(d.start, d.end) for d in dates])
+    return doc
+
+
+@Language.component("stemwire_cell_types")
+def cell_types_component(doc: Doc) -> Doc:
+    hits = find_cell_mentions(doc.text, doc._.layout)
+    for h in hits:
+        doc._.claims.add(h.start, h.end)
+    doc._.facts["cell_mentions"] = hits
+    doc._.facts["cell_types"] = cell_types_from(hits)
+    _add_spans(doc, "cell_types", [(h.start, h.end) for h in hits])
+    return doc
+
+
+@Language.component("stemwire_measures")
+def measures_component(doc: Doc) -> Doc:
+    hits = find_measures(doc.text, doc._.layout)
+    for h in hits:
+        doc._.claims.add(h.start, h.end)
+    doc._.facts["measures"] = hits
+    _add_spans(doc, "measures", [(h.start, h.end) for h in hits])
+    return doc
+
+
+@Language.component("stemwire_metrics")
+def metrics_component(doc: Doc) -> Doc:
+    metrics = find_metrics(doc._.original, doc.text, doc._.layout, doc._.claims, doc._.facts["measures"])
+    doc._.facts["metrics"] = metrics
+    _add_spans(doc, "metrics", [(m.start, m.end) for m in metrics])
+    return doc
+
+
+@Language.component("stemwire_durations")
+def durations_component(doc: Doc) -> Doc:
+    durations = find_durations(doc._.original, doc.text, doc._.layout, doc._.claims)
+    doc._.facts["durations"] = durations
+    _add_spans(doc, "durations", [(d.start, d.end) for d in durations])
+    return doc
+
+
+@lru_cache(maxsize=1)
+def build_pipeline() -> Language:
+    """spaCy's blank Chinese pipeline (character segmentation: no model download) plus our components."""
+    nlp = spacy.blank("zh")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def run_pipeline(analysis: AnalysisText) -> dict[str, Any]:
+    nlp = build_pipeline()
+    doc = nlp.make_doc(analysis.text)
+    doc._.original = analysis.original
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    facts: dict[str, Any] = doc._.facts
+    facts["layout"] = doc._.layout
+    return facts

@@ -1,0 +1,103 @@
+"""Script detection and conversion to the analysis script (Simplified) with offsets kept.
+
+Every extractor reads `AnalysisText.text`, which has exactly one code point per code point of the
+original: OpenCC's character-level `t2s` maps one character to one character, and width folding
+(full-width digits and punctuation to ASCII) is applied only where it also maps one to one.
+So an offset into the analysis text is the same offset into the original text, and
+`original[start:end]` is always the surface text a fact was read from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import opencc
+
+Script = Literal["traditional", "simplified", "mixed", "unknown"]
+
+# Superscript digits stay as they are: folding "10⁹" to "109" would destroy the exponent.
+_KEEP_WIDTH = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+# Below this share of the minority script's characters, a text counts as written in one script.
+MIXED_MINORITY_SHARE = 0.05
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isascii() or ch in _KEEP_WIDTH:
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+@dataclass(frozen=True)
+class ScriptProfile:
+    script: Script
+    traditional_chars: int  # characters that only Traditional writing uses
+    simplified_chars: int  # characters that only Simplified writing uses
+
+    @property
+    def language(self) -> str:
+        return "zh-Hans" if self.script == "simplified" else "zh-Hant"
+
+
+@dataclass(frozen=True)
+class AnalysisText:
+    original: str
+    text: str
+    profile: ScriptProfile
+
+
+def _differences(a: str, b: str) -> int:
+    if len(a) != len(b):
+        return sum(1 for x, y in zip(a, b, strict=False) if x != y)
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+
+
+def detect_script(text: str) -> ScriptProfile:
+    """Count characters specific to each script; both present in strength means machine-mixed text."""
+    trad = _differences(text, _t2s().convert(text))
+    simp = _differences(text, _s2t().convert(text))
+    if trad == 0 and simp == 0:
+        return ScriptProfile("unknown", 0, 0)
+    minority = min(trad, simp) / max(trad, simp)
+    if minority >= MIXED_MINORITY_SHARE and min(trad, simp) >= 5:
+        script: Script = "mixed"
+    else:
+        script = "traditional" if trad > simp else "simplified"
+    return ScriptProfile(script, trad, simp)
+
+
+def _convert_same_length(text: str) -> str:
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase rule changed the length somewhere: convert line by line, and character by
+    # character in the lines that still differ, so offsets stay aligned.
+    lines = []
+    for line in text.split("\n"):
+        out = _t2s().convert(line)
+        if len(out) != len(line):
+            out = "".join(c if len(c) == 1 else ch for ch in line for c in [_t2s().convert(ch)])
+        lines.append(out)
+    return "\n".join(lines)
+
+
+def to_analysis_text(original: str) -> AnalysisText:
+    converted = _convert_same_length(original)
+    folded = "".join(_fold_char(ch) for ch in converted)
+    if len(folded) != len(original):  # pragma: no cover - guarded by construction above
+        raise AssertionError("analysis text must keep the original's length")
+    return AnalysisText(original=original, text=folded, profile=detect_script(original))

@@ -1,0 +1,227 @@
+"""Registered trials: registry ids (data/registries.json), their phase and their enrollment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.claims import Claims
+from extractors.layout import Layout
+from extractors.numerals import CN_NUMERAL_CHARS, parse_number
+from extractors.resources import load_json
+from schemas.models import Trial
+
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
+_CN_PHASE = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_PHASE_NUM = r"(?:IV|I{1,3}|[ⅠⅡⅢⅣ]|[1-4]|[一二三四])[ab]?"
+_PHASE_SEQ = rf"{_PHASE_NUM}(?:\s*/\s*{_PHASE_NUM})*"
+_PHASE_CN = re.compile(rf"(?<![A-Za-z0-9])(?P<ord>第)?(?P<p>{_PHASE_SEQ})\s*期")
+_PHASE_EN = re.compile(rf"(?i:phase)\s*(?P<p>{_PHASE_SEQ})(?![A-Za-z0-9])")
+
+
+@dataclass(frozen=True)
+class Registry:
+    key: str
+    name: str
+    pattern: re.Pattern[str]
+    url: str
+    strip_spaces: bool
+
+
+@dataclass
+class TrialHit:
+    start: int
+    end: int
+    registry_id: str
+    registry: Registry
+
+
+@lru_cache(maxsize=1)
+def registries() -> list[Registry]:
+    return [
+        Registry(r["key"], r["name"], re.compile(rf"(?<![A-Za-z0-9])(?:{r['pattern']})(?![0-9])"), r["url"],
+                 bool(r.get("strip_spaces")))
+        for r in load_json("registries.json")["registries"]
+    ]
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    return load_json("trial_words.json")
+
+
+def normalise_phase(raw: str) -> str:
+    """'I/II' -> '1/2', 'Ⅱ' -> '2', '1/2a' -> '1/2a', 'IIa' -> '2a', '三' -> '3'."""
+    parts = []
+    for part in re.split(r"\s*/\s*", raw.strip()):
+        suffix = part[-1] if part[-1] in "ab" else ""
+        core = part[:-1] if suffix else part
+        parts.append(_ROMAN.get(core.upper() if core.isascii() else core, _CN_PHASE.get(core, core)) + suffix)
+    return "/".join(parts)
+
+
+def find_trial_ids(text: str, layout: Layout, claims: Claims) -> list[TrialHit]:
+    hits = []
+    for reg in registries():
+        for m in reg.pattern.finditer(text):
+            if layout.kind_at(m.start()) == "boilerplate" or claims.overlaps(m.start(), m.end()):
+                continue
+            rid = re.sub(r"\s+", "", m.group()) if reg.strip_spaces else m.group()
+            hits.append(TrialHit(m.start(), m.end(), rid, reg))
+    hits.sort(key=lambda h: h.start)
+    for h in hits:
+        claims.add(h.start, h.end)
+    return hits
+
+
+@dataclass(frozen=True)
+class _Phase:
+    start: int
+    end: int
+    value: str
+    text: str
+
+
+def _phases_in(text: str, lo: int, hi: int, loose: bool = False) -> list[_Phase]:
+    """Phase expressions that describe a study: 第N期, 'Phase N', or N期 followed by a study noun
+    (any N期 when `loose`, as in a section heading such as "京都大学 (I/II期)")."""
+    w = _words()
+    nouns = tuple(w["study_nouns"])
+    design = sorted(w["design_words"], key=len, reverse=True)
+    found = []
+    for m in _PHASE_EN.finditer(text, lo, hi):
+        found.append(_Phase(m.start(), m.end(), normalise_phase(m.group("p")), m.group()))
+    for m in _PHASE_CN.finditer(text, lo, hi):
+        if not m.group("ord") and not loose:
+            rest = m.end()
+            while True:  # skip design words: Ⅱ期随机、双盲、安慰剂对照试验
+                word = next((d for d in design if text.startswith(d, rest)), None)
+                if word is None:
+                    break
+                rest += len(word)
+            if not text.startswith(nouns, rest):
+                continue
+        found.append(_Phase(m.start(), m.end(), normalise_phase(m.group("p")), m.group()))
+    return found
+
+
+_ENROLL_NUM = rf"(?P<n>\d+|[{CN_NUMERAL_CHARS}]+)"
+
+
+@lru_cache(maxsize=1)
+def _enrollment_patterns() -> list[re.Pattern[str]]:
+    w = _words()
+    before = "|".join(sorted(w["enrollment_before"], key=len, reverse=True))
+    units = "|".join(w["enrollment_units"])
+    after = "|".join(w["enrollment_after_verbs"])
+    return [
+        re.compile(rf"(?:{before})\s*(?:约|大约)?\s*{_ENROLL_NUM}\s*(?:{units})"),
+        re.compile(rf"(?<![\d.])n\s*=\s*(?P<n>\d+)"),
+        re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
+        re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
+    ]
+
+
+@dataclass(frozen=True)
+class _Enrollment:
+    start: int
+    end: int
+    value: int
+    text: str
+
+
+def _enrollments(text: str, layout: Layout) -> list[_Enrollment]:
+    blockers = tuple(_words()["enrollment_blockers"])
+    found: dict[int, _Enrollment] = {}
+    for i, rx in enumerate(_enrollment_patterns()):
+        for m in rx.finditer(text):
+            if not layout.is_content(m.start()):
+                continue
+            clause_lo, _ = layout.clause_bounds(m.start())
+            if any(b in text[clause_lo:m.start("n")] for b in blockers):
+                continue
+            n = parse_number(m.group("n"))
+            if n is None or n <= 0 or n != int(n):
+                continue
+            value = int(n) * (2 if i == 3 else 1)  # 试验组和对照组各30例 = 60
+            found.setdefault(m.start("n"), _Enrollment(m.start(), m.end(), value, text[m.start():m.end()]))
+    return sorted(found.values(), key=lambda e: e.start)
+
+
+def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
+    c_lo, c_hi = layout.clause_bounds(hit.start)
+    s_lo, s_hi = layout.sentence_bounds(hit.start)
+    in_clause = _phases_in(text, c_lo, c_hi)
+    if in_clause:
+        return min(in_clause, key=lambda p: abs(p.start - hit.start))
+    after = _phases_in(text, hit.end, s_hi)
+    if after:
+        return after[0]
+    # A section about one trial states its phase in the heading: 一、京都大学 (I/II期)
+    section = layout.section_at(hit.start)
+    if section.heading and sum(1 for h in hits if layout.section_at(h.start).index == section.index) == 1:
+        heading_end = layout.line_at(section.start).end
+        found = _phases_in(text, section.start, heading_end, loose=True)
+        if found:
+            return found[0]
+    return None
+
+
+def _assign_enrollments(
+    text: str, layout: Layout, hits: list[TrialHit], phases: dict[str, str | None]
+) -> dict[str, _Enrollment]:
+    """Each enrollment phrase goes to the trial named in its sentence, else to the trial whose phase its
+    sentence names, else to the nearest trial before it in the same section. First phrase wins."""
+    assigned: dict[str, _Enrollment] = {}
+    for e in _enrollments(text, layout):
+        s_lo, s_hi = layout.sentence_bounds(e.start)
+        in_sentence = [h for h in hits if s_lo <= h.start < s_hi and h.start <= e.start]
+        target: str | None = in_sentence[-1].registry_id if in_sentence else None
+        if target is None:
+            named = {p.value for p in _phases_in(text, s_lo, s_hi)}
+            section = layout.section_at(e.start).index
+            nearby = {h.registry_id for h in hits if layout.section_at(h.start).index == section}
+            by_phase = {rid for rid, ph in phases.items() if rid in nearby and ph is not None and ph in named}
+            if len(by_phase) == 1:
+                target = by_phase.pop()
+        if target is None:
+            section = layout.section_at(e.start)
+            before = [h for h in hits if section.start <= h.start < e.start]
+            if before:
+                target = before[-1].registry_id
+        if target is not None and target not in assigned:
+            assigned[target] = e
+    return assigned
+
+
+def trials_from(text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
+    first: dict[str, TrialHit] = {}
+    counts: dict[str, int] = {}
+    for h in hits:
+        first.setdefault(h.registry_id, h)
+        counts[h.registry_id] = counts.get(h.registry_id, 0) + 1
+    phase_of: dict[str, _Phase | None] = {}
+    for rid in first:
+        for h in (x for x in hits if x.registry_id == rid):
+            phase_of[rid] = _phase_for(h, text, layout, hits)
+            if phase_of[rid] is not None:
+                break
+    enrollments = _assign_enrollments(text, layout, hits, {k: (v.value if v else None) for k, v in phase_of.items()})
+    trials = []
+    for rid, h in first.items():
+        phase = phase_of.get(rid)
+        enrol = enrollments.get(rid)
+        digits = re.sub(r"\D", "", rid)
+        trials.append(Trial(
+            registry_id=rid,
+            registry=h.registry.name,
+            url=h.registry.url.format(id=rid, digits=digits),
+            phase=phase.value if phase else None,
+            phase_text=phase.text if phase else None,
+            enrollment=enrol.value if enrol else None,
+            enrollment_text=enrol.text if enrol else None,
+            mention_count=counts[rid],
+        ))
+    return trials

@@ -1,0 +1,138 @@
+"""Pydantic models of one article's record. The JSON Schema under schemas/ is generated from these.
+
+Offsets (`start`, `end`) are Unicode code points into the original decoded text, so that
+`original[start:end] == text` holds for every span.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas import SCHEMA_VERSION
+
+Precision = Literal["year", "month", "week", "day"]
+Direction = Literal["increase", "decrease", "improvement"]
+Qualifier = Literal["=", "~", ">=", "<=", ">", "<"]
+MentionType = Literal["cell_type", "trial", "date", "duration", "metric", "reference", "measure", "citation"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Span(Model):
+    start: int = Field(ge=0, description="Code-point offset of the first character in the original text.")
+    end: int = Field(ge=0, description="Code-point offset just past the last character.")
+    text: str = Field(description="original[start:end], verbatim.")
+
+
+class Mention(Span):
+    type: MentionType
+    key: str = Field(description="Which fact the mention belongs to (cell-type key, registry id, fact index).")
+
+
+class Source(Model):
+    path: str = Field(description="Path of the raw file as given to the pipeline.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    encoding: str
+    bytes: int = Field(ge=0)
+    chars: int = Field(ge=0, description="Length of the decoded text in code points.")
+    script: Literal["traditional", "simplified", "mixed", "unknown"]
+    language: Literal["zh-Hant", "zh-Hans"]
+    traditional_chars: int = Field(ge=0, description="Characters only Traditional writing uses.")
+    simplified_chars: int = Field(ge=0, description="Characters only Simplified writing uses.")
+
+
+class CellType(Model):
+    key: str = Field(description="Gazetteer key of the cell type.")
+    name: str = Field(description="Canonical English label (the Cell Ontology label where CL has the class).")
+    cl_id: str | None = Field(pattern=r"^CL:\d{7}$", description="Cell Ontology id, or null where CL has none.")
+    name_zh_hans: str
+    name_zh_hant: str
+    abbreviations: list[str] = Field(default_factory=list)
+    mention_count: int = Field(ge=1)
+
+
+class Trial(Model):
+    registry_id: str = Field(description="Id as the registry writes it, e.g. NCT04631406.")
+    registry: str = Field(description="Registry name.")
+    url: str = Field(description="Public page of the registration.")
+    phase: str | None = Field(default=None, description='Normalised phase: "1", "1/2a", "2", "3", ...')
+    phase_text: str | None = None
+    enrollment: int | None = Field(default=None, ge=0)
+    enrollment_text: str | None = None
+    study: str | None = Field(default=None, description="Id of the study this trial registers.")
+    mention_count: int = Field(ge=1)
+
+
+class DateFact(Span):
+    value: str | None = Field(
+        description="ISO 8601 calendar date at the text's precision (2025-02-17, 2025-08, 2025, 2025-W10); "
+        "null when a relative expression has nothing to resolve against."
+    )
+    precision: Precision | None
+    role: Literal["event", "dateline", "reference"]
+    relative: bool = Field(description="Resolved from context (同年, 去年, 4月17日 without a year).")
+
+
+class DurationFact(Span):
+    value: str = Field(
+        pattern=r"^P(?:(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|T(?:\d+(?:\.\d+)?[HMS])+)$",
+        description="ISO 8601 duration: P12M, P7D, P6W, PT24H.",
+    )
+    kind: Literal["length", "time_point"] = Field(description="A span of time, or a point such as 第7天.")
+    qualifier: Qualifier = "="
+    range_part: Literal["start", "end"] | None = None
+    study: str | None = None
+
+
+class Metric(Span):
+    value: float
+    unit: str | None = Field(description="point, percent, fold, cells, cells/kg, count, hours, days, m, ... or null.")
+    measure: str | None = Field(description="Canonical name of what was measured.")
+    measure_key: str | None = None
+    measure_text: str | None = Field(default=None, description="The words in the text that name the measure.")
+    direction: Direction | None = None
+    qualifier: Qualifier = "="
+    range_part: Literal["start", "end"] | None = None
+    study: str | None = None
+
+
+class Reference(Model):
+    number: int | None = Field(default=None, description="The list number, where the entry has one.")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+    cited_at: list[int] = Field(default_factory=list, description="Offsets of the citation markers that point here.")
+
+
+class Study(Model):
+    id: str
+    kind: Literal["registered_trial", "clinical", "preclinical", "other"]
+    label: str
+    trial_ids: list[str] = Field(default_factory=list)
+    reference_numbers: list[int] = Field(default_factory=list)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Record(Model):
+    schema_version: Literal[SCHEMA_VERSION] = SCHEMA_VERSION  # type: ignore[valid-type]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable article id, from the source file name.")
+    source: Source
+    title: str | None
+    date_published: str | None = Field(description="The article's own dateline, ISO 8601.")
+    cell_types: list[CellType]
+    trials: list[Trial]
+    dates: list[DateFact]
+    durations: list[DurationFact]
+    metrics: list[Metric]
+    references: list[Reference]
+    studies: list[Study]
+    mentions: list[Mention]
