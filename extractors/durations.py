@@ -36,7 +36,7 @@ def iso_duration(value: float, designator: str, is_time: bool) -> str:
     return f"PT{number}{designator}" if is_time else f"P{number}{designator}"
 
 
-def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier:
+def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier | None:
     w = _words()
     after = text[end:end + 2]
     before = text[max(0, start - 2):start]
@@ -44,7 +44,7 @@ def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier:
         return "~"
     if any(after.startswith(a) for a in w["at_least_after"]) or any(before.endswith(b) for b in w["at_least_before"]):
         return ">="
-    return "="
+    return None
 
 
 def _is_length(text: str, m: re.Match[str], value: float, designator: str) -> bool:

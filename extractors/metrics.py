@@ -40,8 +40,6 @@ class _Value:
     value: float
     unit: str | None
     range_part: str | None = None
-    direction_hint: Direction | None = None
-    qualifier_hint: Qualifier | None = None
     cell_dose: bool = False
     claims_span: bool = True
 
@@ -195,7 +193,7 @@ def _last_verb(lead: str) -> Direction | None:
     return best[1] if best else None
 
 
-def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier:
+def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | None:
     w = _words()
     lead = text[max(clause_lo, start - 6):start]
     fillers = sorted(w["fillers"], key=len, reverse=True)
@@ -213,7 +211,7 @@ def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier:
         return "<="
     if stripped.endswith(tuple(w["approx_before"])) or tail.startswith(tuple(w["approx_after"])):
         return "~"
-    return "="
+    return None
 
 
 def find_metrics(

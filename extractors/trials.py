@@ -121,7 +121,11 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
         re.compile(rf"(?<![\d.])n\s*=\s*(?P<n>\d+)"),
         re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
         re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
+        # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).
+        re.compile(rf"(?<![\d.])(?P<n>\d+)\s*(?:名|例|位)[^,;。;]{{0,10}}?(?:{'|'.join(w['participant_nouns'])})"),
     ]
+
+_SAME_SENTENCE_ONLY = 4
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class _Enrollment:
 
 def _enrollments(text: str, layout: Layout) -> list[_Enrollment]:
     blockers = tuple(_words()["enrollment_blockers"])
-    found: dict[int, _Enrollment] = {}
+    found: dict[int, tuple[_Enrollment, bool]] = {}
     for i, rx in enumerate(_enrollment_patterns()):
         for m in rx.finditer(text):
             if not layout.is_content(m.start()):
@@ -146,8 +150,9 @@ def _enrollments(text: str, layout: Layout) -> list[_Enrollment]:
             if n is None or n <= 0 or n != int(n):
                 continue
             value = int(n) * (2 if i == 3 else 1)  # 试验组和对照组各30例 = 60
-            found.setdefault(m.start("n"), _Enrollment(m.start(), m.end(), value, text[m.start():m.end()]))
-    return sorted(found.values(), key=lambda e: e.start)
+            enrollment = _Enrollment(m.start(), m.end(), value, text[m.start():m.end()])
+            found.setdefault(m.start("n"), (enrollment, i == _SAME_SENTENCE_ONLY))
+    return sorted(found.values(), key=lambda pair: pair[0].start)
 
 
 def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
@@ -175,10 +180,14 @@ def _assign_enrollments(
     """Each enrollment phrase goes to the trial named in its sentence, else to the trial whose phase its
     sentence names, else to the nearest trial before it in the same section. First phrase wins."""
     assigned: dict[str, _Enrollment] = {}
-    for e in _enrollments(text, layout):
+    for e, same_sentence_only in _enrollments(text, layout):
         s_lo, s_hi = layout.sentence_bounds(e.start)
         in_sentence = [h for h in hits if s_lo <= h.start < s_hi and h.start <= e.start]
         target: str | None = in_sentence[-1].registry_id if in_sentence else None
+        if same_sentence_only:
+            if target is not None and target not in assigned:
+                assigned[target] = e
+            continue
         if target is None:
             named = {p.value for p in _phases_in(text, s_lo, s_hi)}
             section = layout.section_at(e.start).index

@@ -14,7 +14,7 @@ from schemas import SCHEMA_VERSION
 
 Precision = Literal["year", "month", "week", "day"]
 Direction = Literal["increase", "decrease", "improvement"]
-Qualifier = Literal["=", "~", ">=", "<=", ">", "<"]
+Qualifier = Literal["~", ">=", "<=", ">", "<"]
 MentionType = Literal["cell_type", "trial", "date", "duration", "metric", "reference", "measure", "citation"]
 
 
@@ -83,7 +83,7 @@ class DurationFact(Span):
         description="ISO 8601 duration: P12M, P7D, P6W, PT24H.",
     )
     kind: Literal["length", "time_point"] = Field(description="A span of time, or a point such as 第7天.")
-    qualifier: Qualifier = "="
+    qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
     range_part: Literal["start", "end"] | None = None
     study: str | None = None
 
@@ -95,7 +95,7 @@ class Metric(Span):
     measure_key: str | None = None
     measure_text: str | None = Field(default=None, description="The words in the text that name the measure.")
     direction: Direction | None = None
-    qualifier: Qualifier = "="
+    qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
     range_part: Literal["start", "end"] | None = None
     study: str | None = None
 

@@ -1,0 +1,1 @@
+"""Prefect flows over the plain extraction and publishing functions, and the `stemwire` CLI."""

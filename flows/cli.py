@@ -1,0 +1,92 @@
+"""The `stemwire` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.environment import configure_prefect_environment
+
+app = typer.Typer(
+    help="Structured, validated facts from Chinese stem-cell news articles.\n\n"
+    "Example:\n\n    stemwire run --raw raw --out output",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@app.command(epilog="Example:  stemwire run --raw raw --out output")
+def run(
+    raw: Path = typer.Option(Path("raw"), help="Folder of article files (.txt, UTF-8)."),
+    out: Path = typer.Option(Path("output"), help="Folder the records, JSON-LD and CSV are written to."),
+    batch_size: int = typer.Option(200, min=1, help="Articles per Prefect task."),
+    base_iri: str = typer.Option("https://stemwire.example.org/", help="Base IRI of article @ids."),
+    bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
+) -> None:
+    """Run the Prefect flow over every article in RAW and publish into OUT."""
+    configure_prefect_environment()
+    from extractors.errors import ArticleError
+    from flows.run_flow import stemwire_run
+
+    try:
+        summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom)
+    except ArticleError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    table = Table(title=f"stemwire run: {summary.articles_read} articles read, {summary.published} published")
+    table.add_column("fact type")
+    table.add_column("count", justify="right")
+    for kind, count in summary.facts.items():
+        table.add_row(kind, str(count))
+    console.print(table)
+    console.print(f"output: {out}/records, {out}/jsonld, {out}/csv, {out}/catalog.jsonld")
+    if summary.failures:
+        err_console.print(f"[red]{len(summary.failures)} article(s) failed:[/red]")
+        for path, reason in summary.failures:
+            err_console.print(f"  {path}: {reason}")
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Example:  stemwire extract raw/nsc-stroke-2025.txt")
+def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
+    """Print one article's validated record as JSON (no Prefect, nothing written)."""
+    from extractors.article import extract_record
+    from extractors.errors import ArticleError
+    from schemas.validation import record_errors
+
+    try:
+        record = extract_record(path).model_dump(mode="json")
+    except ArticleError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    errors = record_errors(record)
+    sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    if errors:
+        err_console.print("[red]record does not match the schema:[/red] " + "; ".join(errors))
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Example:  stemwire schema --check")
+def schema(check: bool = typer.Option(False, help="Only check that the committed schema is current.")) -> None:
+    """Regenerate schemas/article.schema.json from the pydantic models."""
+    from schemas.export import FIX_IT, SCHEMA_PATH, schema_is_current, write_schema
+
+    if check:
+        if not schema_is_current():
+            err_console.print(FIX_IT)
+            raise typer.Exit(1)
+        console.print(f"{SCHEMA_PATH} is up to date")
+        return
+    write_schema()
+    console.print(f"wrote {SCHEMA_PATH}")
+
+
+if __name__ == "__main__":
+    app()

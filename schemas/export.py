@@ -1,0 +1,60 @@
+"""Generate schemas/article.schema.json from the pydantic models, or check that it is up to date.
+
+    python -m schemas.export          # write the schema
+    python -m schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from schemas import SCHEMA_ID, SCHEMA_VERSION
+from schemas.models import Record
+
+SCHEMA_PATH = Path(__file__).parent / "article.schema.json"
+FIX_IT = "schema is out of date: run `stemwire schema` (or `python -m schemas.export`) to update it"
+
+
+def generate_schema() -> dict[str, Any]:
+    body = Record.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "version": SCHEMA_VERSION,
+        **body,
+    }
+
+
+def render_schema() -> str:
+    return json.dumps(generate_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def schema_is_current(path: Path = SCHEMA_PATH) -> bool:
+    return path.exists() and path.read_text(encoding="utf-8") == render_schema()
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> None:
+    path.write_text(render_schema(), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="fail if the committed schema differs")
+    args = parser.parse_args(argv)
+    if args.check:
+        if not schema_is_current():
+            print(FIX_IT, file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    write_schema()
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Validate records against the committed JSON Schema with jsonschema (compiled once per process)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from schemas.export import SCHEMA_PATH
+
+
+@lru_cache(maxsize=1)
+def record_validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def record_errors(record: dict[str, Any]) -> list[str]:
+    """Every schema violation as 'path: message'; empty when the record is valid."""
+    errors = sorted(record_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(record)'}: {e.message}" for e in errors]
