@@ -40,19 +40,27 @@ def build_record(article: DecodedArticle) -> Record:
     for fact in facts["metrics"] + facts["durations"]:
         fact.study = study_for(fact.start, layout, studies, trial_hits)
 
-    mentions = [Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start:h.end])
-                for h in facts["cell_mentions"]]
-    mentions += [Mention(type="trial", key=h.registry_id, start=h.start, end=h.end, text=original[h.start:h.end])
-                 for h in trial_hits]
-    mentions += [Mention(type="measure", key=h.entry.key, start=h.start, end=h.end, text=original[h.start:h.end])
-                 for h in facts["measures"]]
+    mentions = [
+        Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
+        for h in facts["cell_mentions"]
+    ]
+    mentions += [
+        Mention(type="trial", key=h.registry_id, start=h.start, end=h.end, text=original[h.start : h.end])
+        for h in trial_hits
+    ]
+    mentions += [
+        Mention(type="measure", key=h.entry.key, start=h.start, end=h.end, text=original[h.start : h.end])
+        for h in facts["measures"]
+    ]
     for family, kind in (("dates", "date"), ("durations", "duration"), ("metrics", "metric")):
-        mentions += [Mention(type=kind, key=f"{family}/{i}", start=f.start, end=f.end, text=f.text)  # type: ignore[arg-type]
-                     for i, f in enumerate(facts[family])]
+        mentions += [
+            Mention(type=kind, key=f"{family}/{i}", start=f.start, end=f.end, text=f.text)  # type: ignore[arg-type]
+            for i, f in enumerate(facts[family])
+        ]
     mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
     title_line = next((line for line in layout.lines if line.kind == "title"), None)
-    title = original[title_line.start:title_line.end].strip()[:_TITLE_CHARS] if title_line else None
+    title = original[title_line.start : title_line.end].strip()[:_TITLE_CHARS] if title_line else None
     dateline = facts["dateline"]
     profile = analysis.profile
     return Record(

@@ -11,13 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.numerals import parse_chinese_numeral
 from extractors.resources import load_json
 from schemas.models import DateFact, Precision
+
+DateRole = Literal["event", "dateline", "reference"]
 
 _YEAR = r"(?<![\d.])(?P<y>(?:19|20)\d{2})"
 _CN_YEAR = r"(?P<cy>[〇零○一二三四五六七八九]{4})"
@@ -185,13 +187,13 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
     if c.kind == "relative_week":
         monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=w["relative_week"][g["relw"]])
         if g.get("wd"):
-            day = monday + dt.timedelta(days=w["weekdays"][g["wd"]])
-            return day.year, day.month, day.day, True
+            target = monday + dt.timedelta(days=w["weekdays"][g["wd"]])
+            return target.year, target.month, target.day, True
         iso = monday.isocalendar()
         return f"week:{iso.year:04d}-W{iso.week:02d}"
     if c.kind == "relative_day":
-        day = base + dt.timedelta(days=w["relative_day"][g["reld"]])
-        return day.year, day.month, day.day, True
+        target = base + dt.timedelta(days=w["relative_day"][g["reld"]])
+        return target.year, target.month, target.day, True
     return None
 
 
@@ -217,7 +219,7 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
         line = layout.line_at(c.start)
         resolved = _resolve(c, ctx, line.start)
         kind = layout.kind_at(c.start)
-        role = "dateline" if kind == "dateline" else "reference" if kind == "reference" else "event"
+        role: DateRole = "dateline" if kind == "dateline" else "reference" if kind == "reference" else "event"
         end = c.end
         extra: list[tuple[int, int, int, int | None, int | None]] = []
         if isinstance(resolved, tuple):
@@ -225,30 +227,64 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
             if not relative and c.kind not in ("english", "english_mdy") and role == "event":
                 ctx.last_year, ctx.last_year_line = year, line.start
             # "6月20日至23日", "2020年1月至4月": the second end shares the first's year (and month).
-            cont = _CONTINUE_DAY.match(text, end) if day is not None else (
-                _CONTINUE_MONTH.match(text, end) if month is not None else None)
+            cont = (
+                _CONTINUE_DAY.match(text, end)
+                if day is not None
+                else (_CONTINUE_MONTH.match(text, end) if month is not None else None)
+            )
             if cont is not None and not claims.overlaps(cont.start(), cont.end()):
                 d2 = int(cont.group("d")) if day is not None else None
                 m2 = month if day is not None else int(cont.group("m"))
-                extra.append((cont.start() + len(cont.group()) - len(cont.group().lstrip(" 至到-~—–")),
-                               cont.end(), year, m2, d2))
+                extra.append(
+                    (cont.start() + len(cont.group()) - len(cont.group().lstrip(" 至到-~—–")), cont.end(), year, m2, d2)
+                )
             iso = _iso(year, month, day)
             if iso is None:
                 continue
             value, precision = iso
-            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end], value=value,
-                                  precision=precision, role=role, relative=relative))
+            facts.append(
+                DateFact(
+                    start=c.start,
+                    end=end,
+                    text=original[c.start : end],
+                    value=value,
+                    precision=precision,
+                    role=role,
+                    relative=relative,
+                )
+            )
         elif isinstance(resolved, str):
-            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end],
-                                  value=resolved.split(":", 1)[1], precision="week", role=role, relative=True))
+            facts.append(
+                DateFact(
+                    start=c.start,
+                    end=end,
+                    text=original[c.start : end],
+                    value=resolved.split(":", 1)[1],
+                    precision="week",
+                    role=role,
+                    relative=True,
+                )
+            )
         else:
-            facts.append(DateFact(start=c.start, end=end, text=original[c.start:end], value=None,
-                                  precision=None, role=role, relative=True))
+            facts.append(
+                DateFact(
+                    start=c.start,
+                    end=end,
+                    text=original[c.start : end],
+                    value=None,
+                    precision=None,
+                    role=role,
+                    relative=True,
+                )
+            )
         for s, e, y, m2, d2 in extra:
             iso2 = _iso(y, m2, d2)
             if iso2:
-                facts.append(DateFact(start=s, end=e, text=original[s:e], value=iso2[0], precision=iso2[1],
-                                      role=role, relative=True))
-        for fact in facts[-1 - len(extra):]:
+                facts.append(
+                    DateFact(
+                        start=s, end=e, text=original[s:e], value=iso2[0], precision=iso2[1], role=role, relative=True
+                    )
+                )
+        for fact in facts[-1 - len(extra) :]:
             claims.add(fact.start, fact.end)
     return facts, dateline

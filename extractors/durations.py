@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from extractors.claims import Claims
 from extractors.layout import Layout
@@ -38,8 +38,8 @@ def iso_duration(value: float, designator: str, is_time: bool) -> str:
 
 def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier | None:
     w = _words()
-    after = text[end:end + 2]
-    before = text[max(0, start - 2):start]
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
     if more or any(after.startswith(a) for a in w["approx_after"]):
         return "~"
     if any(after.startswith(a) for a in w["at_least_after"]) or any(before.endswith(b) for b in w["at_least_before"]):
@@ -50,7 +50,7 @@ def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier | None:
 def _is_length(text: str, m: re.Match[str], value: float, designator: str) -> bool:
     w = _words()
     unit = m.group("unit")
-    after = text[m.end():m.end() + 2]
+    after = text[m.end() : m.end() + 2]
     if any(after.startswith(x) for x in w["not_after"]):
         return False
     if designator == "Y" and (value >= 1000 or after.startswith("月")):
@@ -58,7 +58,7 @@ def _is_length(text: str, m: re.Match[str], value: float, designator: str) -> bo
     if unit == "日" and not (
         m.group("ordinal")
         or any(after.startswith(x) for x in w["day_anchor_after"])
-        or any(text[max(0, m.start() - 2):m.start()].endswith(x) for x in w["day_anchor_before"])
+        or any(text[max(0, m.start() - 2) : m.start()].endswith(x) for x in w["day_anchor_before"])
     ):
         return False
     return value > 0 or m.group("ordinal") is not None
@@ -78,7 +78,7 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
         values = [parse_number(v) for v in ends]
         if any(v is None for v in values):
             continue
-        if m.group("half") and len(values) == 1 and designator == "Y":
+        if m.group("half") and len(values) == 1 and designator == "Y" and values[0] is not None:
             values, designator = [values[0] * 12 + 6], "M"  # 一年半 = P18M
         elif m.group("unit").endswith("半月"):
             values = [v + 0.5 for v in values if v is not None]
@@ -87,13 +87,19 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
         if not all(v is not None and _is_length(text, m, v, designator) for v in values):
             continue
         qualifier = _qualifier(text, start, m.end(), bool(m.group("more")))
-        kind = "time_point" if m.group("ordinal") else "length"
+        kind: Literal["length", "time_point"] = "time_point" if m.group("ordinal") else "length"
         for i, v in enumerate(values):
             assert v is not None
-            facts.append(DurationFact(
-                start=start, end=m.end(), text=original[start:m.end()],
-                value=iso_duration(v, designator, is_time), kind=kind, qualifier=qualifier,
-                range_part=None if len(values) == 1 else ("start" if i == 0 else "end"),
-            ))
+            facts.append(
+                DurationFact(
+                    start=start,
+                    end=m.end(),
+                    text=original[start : m.end()],
+                    value=iso_duration(v, designator, is_time),
+                    kind=kind,
+                    qualifier=qualifier,
+                    range_part=None if len(values) == 1 else ("start" if i == 0 else "end"),
+                )
+            )
         claims.add(start, m.end())
     return facts

@@ -99,15 +99,21 @@ def _patterns() -> _Patterns:
     )
 
 
-def _classify(text: str, index: int, first_content: int, in_references: bool) -> LineKind:
+def _classify(text: str, index: int, first_content: int, in_references: bool, dateline_seen: bool) -> LineKind:
     p = _patterns()
     stripped = text.strip()
     if not stripped:
         return "blank"
     if index == first_content:
         return "title"
-    if index <= first_content + 3 and p.date_like.search(stripped) and (
-        p.dateline_hint.search(stripped) or len(stripped) <= 40
+    if (
+        not dateline_seen
+        and index <= first_content + 3
+        and "。" not in stripped
+        and p.date_like.search(stripped)
+        and (
+            p.dateline_hint.search(stripped) or (len(stripped) <= 40 and not any(ch in SENTENCE_END for ch in stripped))
+        )
     ):
         return "dateline"
     if p.boilerplate.search(stripped) and (len(stripped) <= 120 or p.boilerplate.match(stripped)):
@@ -141,7 +147,7 @@ def analyse_layout(text: str) -> Layout:
             in_references = True
             kind: LineKind = "heading"
         else:
-            kind = _classify(chunk, i, first_content, in_references)
+            kind = _classify(chunk, i, first_content, in_references, any(x.kind == "dateline" for x in lines))
         if kind == "heading":
             sections.append(Section(len(sections), start, end, chunk.strip()))
         lines.append(Line(start, end, kind, len(sections) - 1))

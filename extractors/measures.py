@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from extractors.layout import Layout
 from extractors.resources import load_tsv, split_list
-from extractors.terms import Term, TermHit, TermMatcher
+from extractors.terms import Term, TermMatcher
 
 # How far back a number may look for its measure beyond its own sentence (same paragraph).
 PARAGRAPH_LOOKBACK = 300
@@ -47,11 +47,7 @@ def _matcher() -> TermMatcher:
 
 def find_measures(text: str, layout: Layout) -> list[MeasureHit]:
     entries = measure_entries()
-    return [
-        MeasureHit(h.start, h.end, entries[h.key])
-        for h in _matcher().finditer(text)
-        if layout.is_content(h.start)
-    ]
+    return [MeasureHit(h.start, h.end, entries[h.key]) for h in _matcher().finditer(text) if layout.is_content(h.start)]
 
 
 def _hits_in(hits: list[MeasureHit], lo: int, hi: int) -> list[MeasureHit]:

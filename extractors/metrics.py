@@ -55,14 +55,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
         "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
         "percent": re.compile(
-            rf"{_NUM}\s*(?:%\s*)?(?:(?:至|到|~|-|–)\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"),
-        "tenths": re.compile(rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:到|至|~|-)\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"),
+            rf"{_NUM}\s*(?:%\s*)?(?:(?:至|到|~|-|–)\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"
+        ),
+        "tenths": re.compile(
+            rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:到|至|~|-)\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"
+        ),
         "points": re.compile(rf"{_NUM}\s*分(?P<rate>/月|/年|/周)?(?![钟组为成配布析子泌化别期数之])"),
         "fold": re.compile(rf"(?:{_NUM}|(?P<cn>[{_CN_TENTHS}]))\s*倍(?!数)"),
         "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
         "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
-            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)\s*(?:=|:|为)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"),
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)\s*(?:=|:|为)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"
+        ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
     }
 
@@ -89,8 +93,8 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
         if not any(scaled for _, scaled in values):
             continue
         c_lo, c_hi = layout.clause_bounds(lm.start())
-        after = text[lm.end():min(c_hi, lm.end() + 14)]
-        before = text[max(c_lo, lm.start() - 8):lm.start()]
+        after = text[lm.end() : min(c_hi, lm.end() + 14)]
+        before = text[max(c_lo, lm.start() - 8) : lm.start()]
         has_piece = after.lstrip().startswith(("个", "颗"))
         cell_near = any(cw in after or cw in before for cw in w["cell_words"])
         s_lo, _ = layout.sentence_bounds(lm.start())
@@ -102,11 +106,11 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
         # A range "2.1~2.6×10^6" writes the multiplier once, on its last end.
         for i, (m, (value, scaled)) in enumerate(zip(items, values, strict=True)):
             range_part = None
-            if i + 1 < len(items) and _RANGE_SEP.match(text[m.end():items[i + 1].start()]):
+            if i + 1 < len(items) and _RANGE_SEP.match(text[m.end() : items[i + 1].start()]):
                 range_part = "start"
                 if not scaled:
                     value *= values[i + 1][0] / float(items[i + 1].group("num"))
-            elif i > 0 and _RANGE_SEP.match(text[items[i - 1].end():m.start()]):
+            elif i > 0 and _RANGE_SEP.match(text[items[i - 1].end() : m.start()]):
                 range_part = "end"
             found.append(_Value(m.start(), m.end(), value, unit, range_part=range_part, cell_dose=True))
     return found
@@ -122,7 +126,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
     for m in p["percent"].finditer(text):
         if not usable(m.start("num"), m.end()):
             continue
-        if text[m.end():m.end() + 6].lstrip().startswith(tuple(w["ci_after"])):
+        if text[m.end() : m.end() + 6].lstrip().startswith(tuple(w["ci_after"])):
             continue  # the 95% of "95%置信区间" is a confidence level, not a result
         unit = "percent" if m.group("unit") == "%" else "percentage_point"
         sign = -1 if m.group("sign") else 1
@@ -142,8 +146,11 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             found.append(_Value(m.start(), m.end(), first, "percent"))
     for m in p["points"].finditer(text):
         if usable(m.start("num"), m.end()):
-            unit = "points" + m.group("rate").replace("/月", "/month").replace("/年", "/year").replace(
-                "/周", "/week") if m.group("rate") else "point"
+            unit = (
+                "points" + m.group("rate").replace("/月", "/month").replace("/年", "/year").replace("/周", "/week")
+                if m.group("rate")
+                else "point"
+            )
             value = float(m.group("num")) * (-1 if m.group("sign") else 1)
             found.append(_Value(m.start(), m.end(), value, unit))
     for m in p["fold"].finditer(text):
@@ -152,7 +159,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             value = float(m.group("num")) if m.group("num") else parse_number(m.group("cn")) or 0.0
             found.append(_Value(start, m.end(), value, "fold"))
     for m in p["quantity"].finditer(text):
-        if usable(m.start("num"), m.end()) and text[m.start("num") - 1:m.start("num")] != "/":
+        if usable(m.start("num"), m.end()) and text[m.start("num") - 1 : m.start("num")] != "/":
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), w["quantity_units"][m.group("unit")]))
     for m in p["ratio"].finditer(text):
         if usable(m.start("num"), m.end("num")):
@@ -163,20 +170,22 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         if not layout.is_content(start) or claims.overlaps(start, m.end("num")):
             continue
         c_lo, c_hi = layout.clause_bounds(start)
-        lead = text[max(c_lo, start - 6):start]
+        lead = text[max(c_lo, start - 6) : start]
         changed = _last_verb(lead) in ("increase", "decrease")
         reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
-            r"(?:为|是|达|约)\s*$", lead)
+            r"(?:为|是|达|约)\s*$", lead
+        )
         if changed or reported:
             # Also a duration: the span stays free for the duration grammar.
-            found.append(_Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")],
-                                claims_span=False))
+            found.append(
+                _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)
+            )
     verbs = tuple(w["responder_verbs"])
     for m in p["count"].finditer(text):
         if not usable(m.start("num"), m.end()):
             continue
         _, c_hi = layout.clause_bounds(m.start())
-        tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[m.end():c_hi])
+        tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[m.end() : c_hi])
         if tail.lstrip().startswith(verbs):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     return found
@@ -189,13 +198,26 @@ def _last_verb(lead: str) -> Direction | None:
         for verb in w[direction]:
             i = lead.rfind(verb)
             if i >= 0 and (best is None or i + len(verb) > best[0]):
-                best = (i + len(verb), direction)  # type: ignore[assignment]
+                best = (i + len(verb), direction)
     return best[1] if best else None
+
+
+_MORE_THAN = re.compile(r"(?:超过|高于|多于|大于)[^\d]{1,8}$")
+_LESS_THAN = re.compile(r"(?:低于|少于|小于)[^\d]{1,8}$")
+
+
+def _comparison(lead: str) -> Direction | None:
+    """ "超过对照组5倍": a comparison with something named in between reads as a change."""
+    if _MORE_THAN.search(lead):
+        return "increase"
+    if _LESS_THAN.search(lead):
+        return "decrease"
+    return None
 
 
 def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | None:
     w = _words()
-    lead = text[max(clause_lo, start - 6):start]
+    lead = text[max(clause_lo, start - 6) : start]
     fillers = sorted(w["fillers"], key=len, reverse=True)
     stripped = lead
     changed = True
@@ -204,7 +226,7 @@ def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | N
         for f in fillers:
             if stripped.endswith(f):
                 stripped, changed = stripped[: -len(f)], True
-    tail = text[end:end + 4].lstrip()
+    tail = text[end : end + 4].lstrip()
     if stripped.endswith(tuple(w["at_least_before"])) or tail.startswith(tuple(w["at_least_after"])):
         return ">="
     if stripped.endswith(tuple(w["at_most_before"])) or tail.startswith(tuple(w["at_most_after"])):
@@ -214,9 +236,7 @@ def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | N
     return None
 
 
-def find_metrics(
-    original: str, text: str, layout: Layout, claims: Claims, measures: list[MeasureHit]
-) -> list[Metric]:
+def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measures: list[MeasureHit]) -> list[Metric]:
     values = _cell_doses(text, layout, claims)
     for v in values:
         claims.add(v.start, v.end)
@@ -229,18 +249,24 @@ def find_metrics(
             direction = None
             measure_hit = None
         else:
-            direction = "decrease" if v.value < 0 else _last_verb(text[max(c_lo, v.start - 10):v.start])
+            lead = text[max(c_lo, v.start - 10) : v.start]
+            direction = "decrease" if v.value < 0 else _last_verb(lead) or _comparison(lead)
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
-        metrics.append(Metric(
-            start=v.start, end=v.end, text=original[v.start:v.end],
-            value=clean_number(v.value), unit=v.unit,
-            measure="cell dose" if v.cell_dose else (measure_hit.entry.label if measure_hit else None),
-            measure_key="cell_dose" if v.cell_dose else (measure_hit.entry.key if measure_hit else None),
-            measure_text=original[measure_hit.start:measure_hit.end] if measure_hit else None,
-            direction=direction,
-            qualifier=_qualifier(text, v.start, v.end, c_lo),
-            range_part=v.range_part,  # type: ignore[arg-type]
-        ))
+        metrics.append(
+            Metric(
+                start=v.start,
+                end=v.end,
+                text=original[v.start : v.end],
+                value=clean_number(v.value),
+                unit=v.unit,
+                measure="cell dose" if v.cell_dose else (measure_hit.entry.label if measure_hit else None),
+                measure_key="cell_dose" if v.cell_dose else (measure_hit.entry.key if measure_hit else None),
+                measure_text=original[measure_hit.start : measure_hit.end] if measure_hit else None,
+                direction=direction,
+                qualifier=_qualifier(text, v.start, v.end, c_lo),
+                range_part=v.range_part,  # type: ignore[arg-type]
+            )
+        )
         if v.claims_span:
             claims.add(v.start, v.end)
     return metrics

@@ -48,9 +48,11 @@ def find_references(original: str, text: str, layout: Layout, claims: Claims) ->
     """One reference per line of the reference list, plus any body line that carries a DOI or PMID."""
     refs: list[Reference] = []
     for line in layout.lines:
-        if line.kind == "reference" or (line.kind == "body" and (_DOI.search(text, line.start, line.end)
-                                                                 or _PMID.search(text, line.start, line.end))):
-            start = line.start + len(text[line.start:line.end]) - len(text[line.start:line.end].lstrip())
+        if line.kind == "reference" or (
+            line.kind == "body"
+            and (_DOI.search(text, line.start, line.end) or _PMID.search(text, line.start, line.end))
+        ):
+            start = line.start + len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
             ref = _entry(original, start, line.end)
             if ref is None:
                 continue

@@ -41,8 +41,13 @@ class TrialHit:
 @lru_cache(maxsize=1)
 def registries() -> list[Registry]:
     return [
-        Registry(r["key"], r["name"], re.compile(rf"(?<![A-Za-z0-9])(?:{r['pattern']})(?![0-9])"), r["url"],
-                 bool(r.get("strip_spaces")))
+        Registry(
+            r["key"],
+            r["name"],
+            re.compile(rf"(?<![A-Za-z0-9])(?:{r['pattern']})(?![0-9])"),
+            r["url"],
+            bool(r.get("strip_spaces")),
+        )
         for r in load_json("registries.json")["registries"]
     ]
 
@@ -118,12 +123,13 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
     after = "|".join(w["enrollment_after_verbs"])
     return [
         re.compile(rf"(?:{before})\s*(?:约|大约)?\s*{_ENROLL_NUM}\s*(?:{units})"),
-        re.compile(rf"(?<![\d.])n\s*=\s*(?P<n>\d+)"),
+        re.compile(r"(?<![\d.])n\s*=\s*(?P<n>\d+)"),
         re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
         re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
         # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).
         re.compile(rf"(?<![\d.])(?P<n>\d+)\s*(?:名|例|位)[^,;。;]{{0,10}}?(?:{'|'.join(w['participant_nouns'])})"),
     ]
+
 
 _SAME_SENTENCE_ONLY = 4
 
@@ -136,7 +142,7 @@ class _Enrollment:
     text: str
 
 
-def _enrollments(text: str, layout: Layout) -> list[_Enrollment]:
+def _enrollments(text: str, layout: Layout) -> list[tuple[_Enrollment, bool]]:
     blockers = tuple(_words()["enrollment_blockers"])
     found: dict[int, tuple[_Enrollment, bool]] = {}
     for i, rx in enumerate(_enrollment_patterns()):
@@ -144,20 +150,20 @@ def _enrollments(text: str, layout: Layout) -> list[_Enrollment]:
             if not layout.is_content(m.start()):
                 continue
             clause_lo, _ = layout.clause_bounds(m.start())
-            if any(b in text[clause_lo:m.start("n")] for b in blockers):
+            if any(b in text[clause_lo : m.start("n")] for b in blockers):
                 continue
             n = parse_number(m.group("n"))
             if n is None or n <= 0 or n != int(n):
                 continue
             value = int(n) * (2 if i == 3 else 1)  # 试验组和对照组各30例 = 60
-            enrollment = _Enrollment(m.start(), m.end(), value, text[m.start():m.end()])
+            enrollment = _Enrollment(m.start(), m.end(), value, text[m.start() : m.end()])
             found.setdefault(m.start("n"), (enrollment, i == _SAME_SENTENCE_ONLY))
     return sorted(found.values(), key=lambda pair: pair[0].start)
 
 
 def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
     c_lo, c_hi = layout.clause_bounds(hit.start)
-    s_lo, s_hi = layout.sentence_bounds(hit.start)
+    _, s_hi = layout.sentence_bounds(hit.start)
     in_clause = _phases_in(text, c_lo, c_hi)
     if in_clause:
         return min(in_clause, key=lambda p: abs(p.start - hit.start))
@@ -190,8 +196,8 @@ def _assign_enrollments(
             continue
         if target is None:
             named = {p.value for p in _phases_in(text, s_lo, s_hi)}
-            section = layout.section_at(e.start).index
-            nearby = {h.registry_id for h in hits if layout.section_at(h.start).index == section}
+            section_index = layout.section_at(e.start).index
+            nearby = {h.registry_id for h in hits if layout.section_at(h.start).index == section_index}
             by_phase = {rid for rid, ph in phases.items() if rid in nearby and ph is not None and ph in named}
             if len(by_phase) == 1:
                 target = by_phase.pop()
@@ -223,14 +229,16 @@ def trials_from(text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
         phase = phase_of.get(rid)
         enrol = enrollments.get(rid)
         digits = re.sub(r"\D", "", rid)
-        trials.append(Trial(
-            registry_id=rid,
-            registry=h.registry.name,
-            url=h.registry.url.format(id=rid, digits=digits),
-            phase=phase.value if phase else None,
-            phase_text=phase.text if phase else None,
-            enrollment=enrol.value if enrol else None,
-            enrollment_text=enrol.text if enrol else None,
-            mention_count=counts[rid],
-        ))
+        trials.append(
+            Trial(
+                registry_id=rid,
+                registry=h.registry.name,
+                url=h.registry.url.format(id=rid, digits=digits),
+                phase=phase.value if phase else None,
+                phase_text=phase.text if phase else None,
+                enrollment=enrol.value if enrol else None,
+                enrollment_text=enrol.text if enrol else None,
+                mention_count=counts[rid],
+            )
+        )
     return trials

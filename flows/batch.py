@@ -47,7 +47,8 @@ def discover_articles(raw_dir: Path) -> list[Path]:
     if not raw_dir.is_dir():
         raise ArticleError(raw_dir, "raw folder does not exist or is not a folder")
     return sorted(
-        p for p in raw_dir.iterdir()
+        p
+        for p in raw_dir.iterdir()
         if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
     )
 
@@ -78,16 +79,16 @@ def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFA
     """Write the record, then its JSON-LD; a failed article gets an error file instead."""
     error_file = out_dir / "errors" / f"{Path(outcome.path).name}.json"
     if outcome.record is None:
-        write_json_atomic(error_file, {"path": outcome.path, "article_id": outcome.article_id,
-                                       "reason": outcome.error})
+        write_json_atomic(error_file, {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error})
         return
     write_json_atomic(out_dir / "records" / f"{outcome.article_id}.json", outcome.record)
     write_json_atomic(out_dir / "jsonld" / f"{outcome.article_id}.jsonld", article_document(outcome.record, base_iri))
     error_file.unlink(missing_ok=True)
 
 
-def publish_run(outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI,
-                bom: bool = False) -> RunSummary:
+def publish_run(
+    outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, bom: bool = False
+) -> RunSummary:
     """CSV tables, the catalog and the local JSON-LD context for this run's articles; the summary."""
     records = [o.record for o in outcomes if o.record is not None]
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
@@ -105,4 +106,4 @@ def publish_run(outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str = D
 
 
 def batches(paths: list[Path], size: int) -> list[list[Path]]:
-    return [paths[i:i + size] for i in range(0, len(paths), max(1, size))]
+    return [paths[i : i + size] for i in range(0, len(paths), max(1, size))]

@@ -18,8 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @app.command(epilog="Example:  stemwire run --raw raw --out output")
@@ -31,15 +31,13 @@ def run(
     bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
 ) -> None:
     """Run the Prefect flow over every article in RAW and publish into OUT."""
+    if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
+        err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
+        raise typer.Exit(2)
     configure_prefect_environment()
-    from extractors.errors import ArticleError
     from flows.run_flow import stemwire_run
 
-    try:
-        summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom)
-    except ArticleError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom)
     table = Table(title=f"stemwire run: {summary.articles_read} articles read, {summary.published} published")
     table.add_column("fact type")
     table.add_column("count", justify="right")
@@ -71,6 +69,39 @@ def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
     if errors:
         err_console.print("[red]record does not match the schema:[/red] " + "; ".join(errors))
         raise typer.Exit(1)
+
+
+@app.command(name="eval", epilog="Example:  stemwire eval --gold ../shared/corpus/dev --raw ../shared/corpus/dev")
+def evaluate_command(
+    gold: Path = typer.Option(..., help="Folder of *.gold.json files."),
+    raw: Path = typer.Option(None, help="Folder of the articles (default: the gold folder)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed facts."),
+) -> None:
+    """Extract the gold set's articles and print precision, recall and F1 per fact type."""
+    from extractors.article import extract_record
+    from extractors.errors import ArticleError
+    from flows.evaluate import evaluate
+
+    raw_dir = raw or gold
+    records = {}
+    for path in sorted(raw_dir.glob("*.txt")):
+        try:
+            records[path.name] = extract_record(path).model_dump(mode="json")
+        except ArticleError as exc:
+            err_console.print(f"[yellow]skipped[/yellow] {exc}")
+    result = evaluate(gold, records, raw_dir)
+    table = Table(title="extraction against gold")
+    for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for kind, score in [*result.scores.items(), ("micro", result.micro)]:
+        table.add_row(kind, str(score.tp), str(score.fp), str(score.fn),
+                      f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}")
+    console.print(table)
+    console.print(f"offsets: {result.offsets_wrong} wrong of {result.offsets_checked} checked")
+    if verbose:
+        for kind, score in result.scores.items():
+            for missed in score.missed:
+                console.print(f"missed {kind}: {missed}")
 
 
 @app.command(epilog="Example:  stemwire schema --check")

@@ -11,7 +11,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.batch import ArticleOutcome, RunSummary, batches, discover_articles, process_batch, publish_article, publish_run
+from flows.batch import (
+    ArticleOutcome,
+    RunSummary,
+    batches,
+    discover_articles,
+    process_batch,
+    publish_article,
+    publish_run,
+)
 from flows.publish.jsonld import DEFAULT_BASE_IRI
 
 DEFAULT_BATCH_SIZE = 200
@@ -34,8 +42,13 @@ def publish_tables(outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str,
 
 
 @flow(name="stemwire-run", log_prints=False)
-def stemwire_run(raw_dir: Path, out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE,
-                 base_iri: str = DEFAULT_BASE_IRI, bom: bool = False) -> RunSummary:
+def stemwire_run(
+    raw_dir: Path,
+    out_dir: Path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    base_iri: str = DEFAULT_BASE_IRI,
+    bom: bool = False,
+) -> RunSummary:
     outcomes: list[ArticleOutcome] = []
     for batch in batches(discover_articles(raw_dir), batch_size):
         extracted = extract_batch(batch)

@@ -1,7 +1,7 @@
 """Generate schemas/article.schema.json from the pydantic models, or check that it is up to date.
 
-    python -m schemas.export          # write the schema
-    python -m schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
+python -m schemas.export          # write the schema
+python -m schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
 """
 
 from __future__ import annotations

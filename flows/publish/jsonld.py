@@ -18,8 +18,20 @@ CONTEXT_FILE = "context.jsonld"
 CL_PURL = "http://purl.obolibrary.org/obo/"
 CL_SET = "http://purl.obolibrary.org/obo/cl.owl"
 # UN/CEFACT common codes where one exists for a unit we publish.
-UNIT_CODES = {"percent": "P1", "days": "DAY", "hours": "HUR", "seconds": "SEC", "minutes": "MIN",
-              "weeks": "WEE", "months": "MON", "years": "ANN", "m": "MTR", "km": "KMT", "cm": "CMT", "mm": "MMT"}
+UNIT_CODES = {
+    "percent": "P1",
+    "days": "DAY",
+    "hours": "HUR",
+    "seconds": "SEC",
+    "minutes": "MIN",
+    "weeks": "WEE",
+    "months": "MON",
+    "years": "ANN",
+    "m": "MTR",
+    "km": "KMT",
+    "cm": "CMT",
+    "mm": "MMT",
+}
 
 
 def context_document() -> str:
@@ -104,8 +116,10 @@ def _metric(m: dict[str, Any], study_iris: dict[str, str]) -> dict[str, Any]:
 
 def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
     iri = article_iri(base_iri, record["id"])
-    study_iris = {s["id"]: (next((t["url"] for t in record["trials"] if t["registry_id"] in s["trial_ids"]),
-                                 f"{iri}#{s['id']}")) for s in record["studies"]}
+    study_iris = {
+        s["id"]: (next((t["url"] for t in record["trials"] if t["registry_id"] in s["trial_ids"]), f"{iri}#{s['id']}"))
+        for s in record["studies"]
+    }
     reports_results = bool(record["metrics"]) or bool(record["trials"])
     doc: dict[str, Any] = {
         "@context": f"../{CONTEXT_FILE}",
@@ -121,13 +135,22 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         + [_trial(t, study_iris) for t in record["trials"]],
         "citation": [],
         "variableMeasured": [_metric(m, study_iris) for m in record["metrics"]],
-        "dates": [{"@type": "DateMention", "isoValue": d["value"], "precision": d["precision"],
-                   "role": d["role"], **_span(d)} for d in record["dates"] if d["value"]],
-        "durations": [{"@type": "DurationMention", "isoValue": d["value"], "kind": d["kind"], **_span(d)}
-                      for d in record["durations"]],
+        "dates": [
+            {"@type": "DateMention", "isoValue": d["value"], "precision": d["precision"], "role": d["role"], **_span(d)}
+            for d in record["dates"]
+            if d["value"]
+        ],
+        "durations": [
+            {"@type": "DurationMention", "isoValue": d["value"], "kind": d["kind"], **_span(d)}
+            for d in record["durations"]
+        ],
         "studies": [
-            {"@id": study_iris[s["id"]], "@type": "MedicalTrial" if s["trial_ids"] else "MedicalStudy",
-             "name": s["label"]} for s in record["studies"]
+            {
+                "@id": study_iris[s["id"]],
+                "@type": "MedicalTrial" if s["trial_ids"] else "MedicalStudy",
+                "name": s["label"],
+            }
+            for s in record["studies"]
         ],
         "spans": [{"@type": "Mention", "mentionType": m["type"], **_span(m)} for m in record["mentions"]],
     }
@@ -140,8 +163,11 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         ref_iri = reference_iri(ref)
         if ref_iri:
             node["@id"] = ref_iri
-        ids = [{"@type": "PropertyValue", "propertyID": k.upper(), "value": ref[k]}
-               for k in ("doi", "pmid", "pmcid") if ref.get(k)]
+        ids = [
+            {"@type": "PropertyValue", "propertyID": k.upper(), "value": ref[k]}
+            for k in ("doi", "pmid", "pmcid")
+            if ref.get(k)
+        ]
         if ids:
             node["identifier"] = ids
         if ref.get("url"):
@@ -167,10 +193,16 @@ def catalog_document(entries: list[dict[str, Any]], base_iri: str = DEFAULT_BASE
                 "sha256": e["sha256"],
                 "schemaVersion": SCHEMA_VERSION,
                 "distribution": [
-                    {"@type": "DataDownload", "contentUrl": f"jsonld/{e['id']}.jsonld",
-                     "encodingFormat": "application/ld+json"},
-                    {"@type": "DataDownload", "contentUrl": f"records/{e['id']}.json",
-                     "encodingFormat": "application/json"},
+                    {
+                        "@type": "DataDownload",
+                        "contentUrl": f"jsonld/{e['id']}.jsonld",
+                        "encodingFormat": "application/ld+json",
+                    },
+                    {
+                        "@type": "DataDownload",
+                        "contentUrl": f"records/{e['id']}.json",
+                        "encodingFormat": "application/json",
+                    },
                 ],
             }
             for e in sorted(entries, key=lambda e: e["id"])

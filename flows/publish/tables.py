@@ -18,14 +18,39 @@ from flows.publish.files import write_text_atomic
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 TABLES: dict[str, list[str]] = {
-    "articles": ["article_id", "title", "date_published", "language", "script", "source_path", "sha256",
-                 "cell_types", "trials", "dates", "durations", "metrics", "references"],
+    "articles": [
+        "article_id",
+        "title",
+        "date_published",
+        "language",
+        "script",
+        "source_path",
+        "sha256",
+        "cell_types",
+        "trials",
+        "dates",
+        "durations",
+        "metrics",
+        "references",
+    ],
     "cell_types": ["article_id", "key", "name", "cl_id", "name_zh_hans", "name_zh_hant", "mention_count"],
     "trials": ["article_id", "registry_id", "registry", "url", "phase", "enrollment", "study", "mention_count"],
     "dates": ["article_id", "value", "precision", "role", "relative", "start", "end", "text"],
     "durations": ["article_id", "value", "kind", "qualifier", "range_part", "study", "start", "end", "text"],
-    "metrics": ["article_id", "value", "unit", "measure", "direction", "qualifier", "range_part", "study",
-                "measure_text", "start", "end", "text"],
+    "metrics": [
+        "article_id",
+        "value",
+        "unit",
+        "measure",
+        "direction",
+        "qualifier",
+        "range_part",
+        "study",
+        "measure_text",
+        "start",
+        "end",
+        "text",
+    ],
     "references": ["article_id", "number", "doi", "pmid", "pmcid", "url", "start", "end", "text"],
 }
 
@@ -45,12 +70,18 @@ def cell(value: Any) -> str:
 def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     aid = record["id"]
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    rows["articles"].append({
-        "article_id": aid, "title": record.get("title"), "date_published": record.get("date_published"),
-        "language": record["source"]["language"], "script": record["source"]["script"],
-        "source_path": record["source"]["path"], "sha256": record["source"]["sha256"],
-        **{k: len(record[k]) for k in ("cell_types", "trials", "dates", "durations", "metrics", "references")},
-    })
+    rows["articles"].append(
+        {
+            "article_id": aid,
+            "title": record.get("title"),
+            "date_published": record.get("date_published"),
+            "language": record["source"]["language"],
+            "script": record["source"]["script"],
+            "source_path": record["source"]["path"],
+            "sha256": record["source"]["sha256"],
+            **{k: len(record[k]) for k in ("cell_types", "trials", "dates", "durations", "metrics", "references")},
+        }
+    )
     for name in ("cell_types", "trials", "dates", "durations", "metrics", "references"):
         rows[name] = [{"article_id": aid, **item} for item in record[name]]
     return rows

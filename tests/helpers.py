@@ -1,0 +1,28 @@
+"""Shared test helpers: run the extractors on a snippet, in Simplified and in Traditional script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+from extractors.pipeline import run_pipeline
+from extractors.script import to_analysis_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+DEV_CORPUS = SHARED / "corpus" / "dev"
+CL_TERMS = SHARED / "ontology" / "cl-terms.tsv"
+
+_S2T = opencc.OpenCC("s2t")
+
+
+def both_scripts(simplified: str) -> list[str]:
+    """The snippet as written (Simplified) and converted to Traditional by OpenCC."""
+    return [simplified, _S2T.convert(simplified)]
+
+
+def facts_of(text: str) -> dict[str, Any]:
+    return run_pipeline(to_analysis_text(text))

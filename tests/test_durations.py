@@ -1,0 +1,46 @@
+import pytest
+
+from tests.helpers import both_scripts, facts_of
+
+
+def values(text: str) -> list[str]:
+    return [d.value for d in facts_of("标题\n" + text)["durations"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("试验为期12个月。", ["P12M"]),
+        ("随访十二个月。", ["P12M"]),
+        ("治疗两年后复查。", ["P2Y"]),
+        ("半年后评估。", ["P6M"]),
+        ("连续三周给药。", ["P3W"]),
+        ("受试者为发病6至60个月的成人。", ["P6M", "P60M"]),
+        ("间隔6~12个月复查。", ["P6M", "P12M"]),
+        ("多数人在3-5年内离世。", ["P3Y", "P5Y"]),
+        ("第7天出现信号，第90天评估。", ["P7D", "P90D"]),
+        ("术后24小时内发生癫痫。", ["PT24H"]),
+        ("须在得知后7日内通报。", ["P7D"]),
+        ("每星期两次，连续4星期。", ["P4W"]),
+        ("观察１２个月。", ["P12M"]),
+        ("研究已进行一年半。", ["P18M"]),
+    ],
+)
+def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
+    for text in both_scripts(body):
+        assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "2025年2月17日公布结果。",  # a calendar date, not a length
+        "民国108年1月1日起施行。",
+        "70岁的陈女士接受治疗。",  # ages are not durations
+        "本文阅读时间约8分钟",  # reading-time line
+        "NCT04631406试验登记。",
+        "6分钟步行距离增加42米。",  # the 6 minutes name a test
+    ],
+)
+def test_not_durations(body: str) -> None:
+    assert values(body) == []

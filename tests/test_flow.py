@@ -1,0 +1,57 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.environment import configure_prefect_environment
+from tests.helpers import FIXTURES
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_harness():
+    configure_prefect_environment()
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_flow_runs_end_to_end(tmp_path: Path) -> None:
+    from flows.run_flow import stemwire_run
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "articles", raw)
+    (raw / "notes.md").write_text("not an article type", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=2)
+    assert summary.articles_read == 4 and summary.published == 3
+    assert summary.failures == [(str(raw / "broken-empty.txt"), "file is empty")]
+    assert summary.facts["trials"] == 4
+    for name in ("cardio-ipsc-hans", "ms-hsct-hant", "retina-rpe-mixed"):
+        record = json.loads((out / "records" / f"{name}.json").read_text(encoding="utf-8"))
+        assert record["id"] == name and (out / "jsonld" / f"{name}.jsonld").exists()
+    assert sorted(p.name for p in (out / "csv").iterdir()) == [
+        "articles.csv",
+        "cell_types.csv",
+        "dates.csv",
+        "durations.csv",
+        "metrics.csv",
+        "references.csv",
+        "trials.csv",
+    ]
+    assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"
+
+
+def test_cli_run_reports_failures_with_exit_status(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", "--raw", str(FIXTURES / "articles"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "broken-empty.txt: file is empty" in result.output
+    assert (out / "records" / "retina-rpe-mixed.json").exists()
+
+
+def test_cli_run_names_a_missing_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "raw folder does not exist" in result.output

@@ -1,0 +1,37 @@
+import pytest
+
+from tests.helpers import both_scripts, facts_of
+
+
+def trials(text: str) -> list[tuple]:
+    return [(t.registry_id, t.phase, t.enrollment) for t in facts_of("标题\n" + text)["trials"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("一项1/2a期研究(NCT04631406)纳入了18名患者。", [("NCT04631406", "1/2a", 18)]),
+        ("这项Ⅱ期随机、双盲、安慰剂对照试验(NCT04288102)共招募101名患者。", [("NCT04288102", "2", 101)]),
+        ("III期试验登记号NCT03280056,共筛查263人,其中196人按1:1随机分组。", [("NCT03280056", "3", 196)]),
+        ("其第3期试验(NCT01041001)共收案103人。", [("NCT01041001", "3", 103)]),
+        ("ChiCTR2000030138:某医院的Ⅱ期研究,试验组和对照组各30例。", [("ChiCTR2000030138", "2", 60)]),
+        ("试验登记号为ChiCTR-IOR-17013102,n=40。", [("ChiCTR-IOR-17013102", None, 40)]),
+        ("该研究(ISRCTN88667898)为IIa期研究。", [("ISRCTN88667898", "2a", None)]),
+        ("日本的jRCT2090220384试验,第三期研究共纳入十二名患者。", [("jRCT2090220384", "3", 12)]),
+        ("澳洲登记ACTRN12620000123456,Phase 1/2研究。", [("ACTRN12620000123456", "1/2", None)]),
+        (
+            "印度CTRI/2020/05/025000与德国DRKS00012345。",
+            [("CTRI/2020/05/025000", None, None), ("DRKS00012345", None, None)],
+        ),
+        ("UMIN000036539与KCT0003456两项登记。", [("UMIN000036539", None, None), ("KCT0003456", None, None)]),
+        ("EudraCT 2011-005493-37号试验。", [("2011-005493-37", None, None)]),
+    ],
+)
+def test_trials_in_both_scripts(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        assert trials(text) == expected
+
+
+def test_phase_of_another_study_is_not_taken() -> None:
+    body = "完成I期的受试者已转入长期随访研究(NCT05897957),将观察5年;另一III期试验计划明年启动。"
+    assert trials(body) == [("NCT05897957", None, None)]
