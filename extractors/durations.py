@@ -73,6 +73,8 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
             continue
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
             continue
+        if m.group("a") == "半" and start > 0 and text[start - 1] in "上下":
+            continue  # 上半年 / 下半年 name a half of the calendar year, not a length
         designator, is_time = units[m.group("unit")]
         ends = [m.group("a")] + ([m.group("b")] if m.group("b") else [])
         values = [parse_number(v) for v in ends]

@@ -70,7 +70,7 @@ def references_component(doc: Doc) -> Doc:
 def trials_component(doc: Doc) -> Doc:
     hits = find_trial_ids(doc.text, doc._.layout, doc._.claims)
     doc._.facts["trial_mentions"] = hits
-    doc._.facts["trials"] = trials_from(doc.text, doc._.layout, hits)
+    doc._.facts["trials"] = trials_from(doc._.original, doc.text, doc._.layout, hits)
     _add_spans(doc, "trials", [(h.start, h.end) for h in hits])
     return doc
 

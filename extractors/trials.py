@@ -211,7 +211,8 @@ def _assign_enrollments(
     return assigned
 
 
-def trials_from(text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
+def trials_from(original: str, text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
+    """One trial per registry id; phase and enrollment texts are quoted from the original script."""
     first: dict[str, TrialHit] = {}
     counts: dict[str, int] = {}
     for h in hits:
@@ -235,9 +236,9 @@ def trials_from(text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
                 registry=h.registry.name,
                 url=h.registry.url.format(id=rid, digits=digits),
                 phase=phase.value if phase else None,
-                phase_text=phase.text if phase else None,
+                phase_text=original[phase.start : phase.end] if phase else None,
                 enrollment=enrol.value if enrol else None,
-                enrollment_text=enrol.text if enrol else None,
+                enrollment_text=original[enrol.start : enrol.end] if enrol else None,
                 mention_count=counts[rid],
             )
         )

@@ -94,8 +94,15 @@ def evaluate_command(
     for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "type" else "right")
     for kind, score in [*result.scores.items(), ("micro", result.micro)]:
-        table.add_row(kind, str(score.tp), str(score.fp), str(score.fn),
-                      f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}")
+        table.add_row(
+            kind,
+            str(score.tp),
+            str(score.fp),
+            str(score.fn),
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+        )
     console.print(table)
     console.print(f"offsets: {result.offsets_wrong} wrong of {result.offsets_checked} checked")
     if verbose:

@@ -17,7 +17,9 @@ from typing import Any
 
 FACT_TYPES = ("cell_types", "trials", "dates", "durations", "metrics", "identifiers")
 _UNIT_ALIASES = {"points": "point", "分": "point", "%": "percent", "倍": "fold", "cell": "cells"}
-_DURATION = re.compile(r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$")
+_DURATION = re.compile(
+    r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$"
+)
 _DAYS_PER = (365.2425, 30.436875, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)
 
 
@@ -72,8 +74,12 @@ MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def predictions(record: dict[str, Any]) -> dict[str, list[Any]]:
-    ids = [f"{k}:{r[k].lower() if k == 'doi' else r[k]}" for r in record.get("references", [])
-           for k in ("doi", "pmid", "pmcid") if r.get(k)]
+    ids = [
+        f"{k}:{r[k].lower() if k == 'doi' else r[k]}"
+        for r in record.get("references", [])
+        for k in ("doi", "pmid", "pmcid")
+        if r.get(k)
+    ]
     return {
         "cell_types": record.get("cell_types", []),
         "trials": record.get("trials", []),
@@ -151,5 +157,5 @@ def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path |
             for key in ("mentions", "dates", "durations", "metrics"):
                 for span in record.get(key, []):
                     checked += 1
-                    wrong += text[span["start"]:span["end"]] != span["text"]
+                    wrong += text[span["start"] : span["end"]] != span["text"]
     return Evaluation(scores, checked, wrong, missing)

@@ -40,6 +40,7 @@ def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
         "本文阅读时间约8分钟",  # reading-time line
         "NCT04631406试验登记。",
         "6分钟步行距离增加42米。",  # the 6 minutes name a test
+        "计划在2025年上半年启动。",  # a half of the calendar year
     ],
 )
 def test_not_durations(body: str) -> None:

@@ -11,8 +11,9 @@ BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding
 
 
 def records_for(raw_dir: Path) -> dict[str, dict]:
-    return {p.name: extract_record(p).model_dump(mode="json") for p in sorted(raw_dir.glob("*.txt"))
-            if p.stat().st_size}
+    return {
+        p.name: extract_record(p).model_dump(mode="json") for p in sorted(raw_dir.glob("*.txt")) if p.stat().st_size
+    }
 
 
 def assert_floors(raw_dir: Path, gold_dir: Path, floors: dict[str, float]) -> None:
