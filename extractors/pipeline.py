@@ -134,8 +134,7 @@ def run_pipeline(analysis: AnalysisText) -> dict[str, Any]:
     nlp = build_pipeline()
     doc = nlp.make_doc(analysis.text)
     doc._.original = analysis.original
-    for _, component in nlp.pipeline:
-        doc = component(doc)
+    doc = nlp(doc)  # spaCy accepts a prepared Doc and runs every component on it
     facts: dict[str, Any] = doc._.facts
     facts["layout"] = doc._.layout
     return facts
