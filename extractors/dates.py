@@ -220,6 +220,23 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
         resolved = _resolve(c, ctx, line.start)
         kind = layout.kind_at(c.start)
         role: DateRole = "dateline" if kind == "dateline" else "reference" if kind == "reference" else "event"
+
+        def add(
+            start: int, end: int, value: str | None, precision: Precision | None, relative: bool, role: DateRole = role
+        ) -> None:
+            facts.append(
+                DateFact(
+                    start=start,
+                    end=end,
+                    text=original[start:end],
+                    value=value,
+                    precision=precision,
+                    role=role,
+                    relative=relative,
+                )
+            )
+            claims.add(start, end)
+
         end = c.end
         extra: list[tuple[int, int, int, int | None, int | None]] = []
         if isinstance(resolved, tuple):
@@ -241,50 +258,13 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
             iso = _iso(year, month, day)
             if iso is None:
                 continue
-            value, precision = iso
-            facts.append(
-                DateFact(
-                    start=c.start,
-                    end=end,
-                    text=original[c.start : end],
-                    value=value,
-                    precision=precision,
-                    role=role,
-                    relative=relative,
-                )
-            )
+            add(c.start, end, iso[0], iso[1], relative)
         elif isinstance(resolved, str):
-            facts.append(
-                DateFact(
-                    start=c.start,
-                    end=end,
-                    text=original[c.start : end],
-                    value=resolved.split(":", 1)[1],
-                    precision="week",
-                    role=role,
-                    relative=True,
-                )
-            )
+            add(c.start, end, resolved.split(":", 1)[1], "week", True)
         else:
-            facts.append(
-                DateFact(
-                    start=c.start,
-                    end=end,
-                    text=original[c.start : end],
-                    value=None,
-                    precision=None,
-                    role=role,
-                    relative=True,
-                )
-            )
+            add(c.start, end, None, None, True)
         for s, e, y, m2, d2 in extra:
             iso2 = _iso(y, m2, d2)
             if iso2:
-                facts.append(
-                    DateFact(
-                        start=s, end=e, text=original[s:e], value=iso2[0], precision=iso2[1], role=role, relative=True
-                    )
-                )
-        for fact in facts[-1 - len(extra) :]:
-            claims.add(fact.start, fact.end)
+                add(s, e, iso2[0], iso2[1], True)
     return facts, dateline
