@@ -141,13 +141,15 @@ def analyse_layout(text: str) -> Layout:
     lines: list[Line] = []
     sections = [Section(0, 0, 0, "")]
     in_references = False
+    dateline_seen = False
     for i, (start, end) in enumerate(raw_lines):
         chunk = text[start:end]
         if p.reference_heading.match(chunk):
             in_references = True
             kind: LineKind = "heading"
         else:
-            kind = _classify(chunk, i, first_content, in_references, any(x.kind == "dateline" for x in lines))
+            kind = _classify(chunk, i, first_content, in_references, dateline_seen)
+        dateline_seen = dateline_seen or kind == "dateline"
         if kind == "heading":
             sections.append(Section(len(sections), start, end, chunk.strip()))
         lines.append(Line(start, end, kind, len(sections) - 1))

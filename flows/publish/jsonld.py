@@ -62,7 +62,7 @@ def _span(item: dict[str, Any]) -> dict[str, Any]:
     return {"start": item["start"], "end": item["end"], "text": item["text"]}
 
 
-def _trial(trial: dict[str, Any], study_iris: dict[str, str]) -> dict[str, Any]:
+def _trial(trial: dict[str, Any]) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@id": trial["url"],
         "@type": "MedicalTrial",
@@ -131,8 +131,7 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         "sourcePath": record["source"]["path"],
         "script": record["source"]["script"],
         "about": [t["url"] for t in record["trials"]],
-        "mentions": [_cell_type(base_iri, c) for c in record["cell_types"]]
-        + [_trial(t, study_iris) for t in record["trials"]],
+        "mentions": [_cell_type(base_iri, c) for c in record["cell_types"]] + [_trial(t) for t in record["trials"]],
         "citation": [],
         "variableMeasured": [_metric(m, study_iris) for m in record["metrics"]],
         "dates": [
