@@ -9,7 +9,8 @@ from pathlib import Path
 from extractors.decode import DecodedArticle, decode_article
 from extractors.pipeline import run_pipeline
 from extractors.script import to_analysis_text
-from extractors.studies import find_studies, study_for
+from extractors.studies import find_studies
+from extractors.trial_links import link_trials
 from schemas.models import Mention, Record, Source
 
 _TITLE_CHARS = 200
@@ -32,17 +33,32 @@ def build_record(article: DecodedArticle) -> Record:
     original = analysis.original
 
     trial_hits = facts["trial_mentions"]
-    sections_with_facts = {layout.line_at(f.start).section for f in facts["metrics"] + facts["durations"]}
-    studies = find_studies(analysis.text, layout, trial_hits, facts["references"], sections_with_facts)
-    trial_study = {s.trial_ids[0]: s.id for s in studies if s.trial_ids}
+    title_line = next((line for line in layout.lines if line.kind == "title"), None)
+    title = original[title_line.start : title_line.end].strip()[:_TITLE_CHARS] if title_line else None
+    positions = [f.start for f in facts["metrics"] + facts["durations"]]
+    study_map = find_studies(analysis.text, layout, trial_hits, facts["references"], positions, title)
+    trial_study = {s.trial_ids[0]: s.id for s in study_map.studies if s.trial_ids}
     for trial in facts["trials"]:
         trial.study = trial_study.get(trial.registry_id)
     for fact in facts["metrics"] + facts["durations"]:
-        fact.study = study_for(fact.start, layout, studies, trial_hits)
+        fact.study = study_map.study_for(fact.start, layout, trial_hits)
+    link_trials(
+        analysis.text,
+        layout,
+        facts["trials"],
+        trial_hits,
+        facts["condition_mentions"],
+        facts["cell_mentions"],
+        facts["durations"],
+    )
 
     mentions = [
         Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
         for h in facts["cell_mentions"]
+    ]
+    mentions += [
+        Mention(type="condition", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
+        for h in facts["condition_mentions"]
     ]
     mentions += [
         Mention(type="trial", key=h.registry_id, start=h.start, end=h.end, text=original[h.start : h.end])
@@ -59,8 +75,6 @@ def build_record(article: DecodedArticle) -> Record:
         ]
     mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
-    title_line = next((line for line in layout.lines if line.kind == "title"), None)
-    title = original[title_line.start : title_line.end].strip()[:_TITLE_CHARS] if title_line else None
     dateline = facts["dateline"]
     profile = analysis.profile
     return Record(
@@ -79,11 +93,12 @@ def build_record(article: DecodedArticle) -> Record:
         title=title or None,
         date_published=dateline.isoformat() if dateline else None,
         cell_types=facts["cell_types"],
+        conditions=facts["conditions"],
         trials=facts["trials"],
         dates=facts["dates"],
         durations=facts["durations"],
         metrics=facts["metrics"],
         references=facts["references"],
-        studies=studies,
+        studies=study_map.studies,
         mentions=mentions,
     )

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.layout import Layout
-from extractors.resources import load_tsv, split_list
+from extractors.resources import load_json, load_tsv, split_list
+from extractors.script import to_analysis_text
 from extractors.terms import Term, TermHit, TermMatcher
 from schemas.models import CellType
 
@@ -40,11 +41,32 @@ def cell_entries() -> dict[str, CellEntry]:
     return entries
 
 
+def _with_variants(forms: set[str]) -> set[str]:
+    variants = {k: v for k, v in load_json("cell_name_variants.json").items() if not k.startswith("_")}
+    out = set(forms)
+    for _ in range(2):  # two rounds: a name may carry two regional morphemes (寡树突胶质 + 前驱细胞)
+        out |= {f.replace(m, s) for f in out for m, spellings in variants.items() if m in f for s in spellings}
+    return out
+
+
+def chinese_forms(e: CellEntry) -> set[str]:
+    """Every Chinese surface form of a cell type, as it reads in the (Simplified) analysis text."""
+    return _with_variants(set(e.zh_hans) | {to_analysis_text(f).text for f in e.zh_hant})
+
+
+@lru_cache(maxsize=1)
+def product_names() -> dict[str, str]:
+    """Product name (folded to lower case) -> key of the cell type the product is made of."""
+    return {
+        name.lower(): row["cell_type"] for row in load_tsv("cell_products.tsv") for name in split_list(row["names"])
+    }
+
+
 @lru_cache(maxsize=1)
 def _matcher() -> TermMatcher:
-    terms: list[Term] = []
+    terms: list[Term] = [Term(name, key, ignore_case=True) for name, key in product_names().items()]
     for e in cell_entries().values():
-        terms += [Term(s, e.key) for s in e.zh_hans + e.abbreviations]
+        terms += [Term(s, e.key) for s in sorted(chinese_forms(e)) + list(e.abbreviations)]
         terms += [Term(s, e.key, ignore_case=True) for s in e.english]
     return TermMatcher(terms)
 
@@ -54,17 +76,22 @@ def find_cell_mentions(text: str, layout: Layout) -> list[TermHit]:
     return [h for h in _matcher().finditer(text) if layout.is_content(h.start)]
 
 
-def cell_types_from(hits: list[TermHit]) -> list[CellType]:
-    """One fact per distinct cell type, in order of first mention; generic words are not facts."""
+def cell_types_from(original: str, hits: list[TermHit]) -> list[CellType]:
+    """One fact per distinct cell type, in order of first mention; generic words are not facts.
+    A product name (NurOwn, Kymriah) is a mention of the cell type it is made of."""
     facts: dict[tuple[str, str | None], CellType] = {}
     entries = cell_entries()
+    products = product_names()
     for hit in hits:
         e = entries[hit.key]
         if e.generic:
             continue
         ident = (e.label, e.cl_id)
+        surface = original[hit.start : hit.end]
         if ident in facts:
             facts[ident].mention_count += 1
+            if surface.lower() in products and surface not in facts[ident].products:
+                facts[ident].products.append(surface)
             continue
         facts[ident] = CellType(
             key=e.key,
@@ -73,6 +100,7 @@ def cell_types_from(hits: list[TermHit]) -> list[CellType]:
             name_zh_hans=e.zh_hans[0] if e.zh_hans else e.label,
             name_zh_hant=e.zh_hant[0] if e.zh_hant else (e.zh_hans[0] if e.zh_hans else e.label),
             abbreviations=list(e.abbreviations),
+            products=[surface] if surface.lower() in products else [],
             mention_count=1,
         )
     return list(facts.values())

@@ -57,7 +57,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("ymd", rf"{_YEAR}\s*年\s*{_MONTH}\s*月{md_tail}"),
         ("y_edge", rf"{_YEAR}\s*(?P<edge>{year_edge})"),
         ("cn_ymd", rf"{_CN_YEAR}年{_CN_MONTH}月(?:{_CN_DAY}[日号])?"),
-        ("roc", rf"(?P<era>{w['roc_era']})?\s*(?<!\d)(?P<ry>\d{{2,3}})\s*年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*[日号])?"),
+        (
+            "roc",
+            rf"(?P<era>{w['roc_era']})?\s*(?<!\d)(?P<ry>\d{{2,3}})\s*年(?:\s*{_MONTH}\s*月(?:\s*{_DAY}\s*[日号])?)?",
+        ),
         ("numeric", rf"{_YEAR}(?P<sep>[-/.])\s?{_MONTH}(?P=sep)\s?{_DAY}(?!\d|\.\d)"),
         ("numeric_ym", rf"{_YEAR}[-/]{_MONTH}(?![\d\-/.])"),
         ("english", rf"{_YEAR}\s+(?P<mon>(?i:{months}))[a-z]*\.?(?:\s+{_DAY}(?!\d))?"),
@@ -106,7 +109,7 @@ def _month_anchor(text: str, start: int) -> bool:
 def _roc_plausible(m: re.Match[str], layout: Layout) -> bool:
     """Minguo years (民国107年 = 2018) need the era word, or a Taiwan-style 2-3 digit year with a month."""
     year = int(m.group("ry"))
-    return bool(m.group("era")) or 60 <= year <= 150
+    return bool(m.group("era")) or (m.group("m") is not None and 60 <= year <= 150)
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> tuple[str, Precision] | None:
@@ -151,7 +154,7 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
         day = parse_chinese_numeral(g["cd"]) if g.get("cd") else None
         return (year, month, day, False) if year and month else None
     if c.kind == "roc":
-        return int(g["ry"]) + 1911, int(g["m"]), _int(g.get("d")), False
+        return int(g["ry"]) + 1911, _int(g.get("m")), _int(g.get("d")), False
     if c.kind in ("numeric", "numeric_ym", "english", "english_mdy"):
         month = _int(g.get("m")) or w["month_names"].get((g.get("mon") or "")[:3].lower())
         return int(g["y"]), month, _int(g.get("d")), False

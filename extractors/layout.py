@@ -95,7 +95,8 @@ def _patterns() -> _Patterns:
         dateline_hint=re.compile(data["dateline_hint"]),
         heading_prefix=re.compile(data["heading_prefix"], re.I),
         numbered_prefix=re.compile(data["numbered_prefix"]),
-        date_like=re.compile(r"(?:19|20)\d{2}\s*(?:[-/.年])\s*\d{1,2}"),
+        # A Gregorian year with a month, a Minguo year, or a wire-service "M月D日电" without a year.
+        date_like=re.compile(r"(?:19|20)\d{2}\s*(?:[-/.年])\s*\d{1,2}|民国\s*\d{2,3}\s*年|\d{1,2}月\d{1,2}日电"),
     )
 
 

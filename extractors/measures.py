@@ -65,8 +65,8 @@ def measure_for(hits: list[MeasureHit], layout: Layout, start: int, end: int, un
     """The measure a number at [start, end) reports.
 
     Precise names beat vague ones; nearer beats farther; the number's own clause comes first,
-    then what precedes it in its sentence, then its paragraph; a vague word ("评分", "用量") only
-    when nothing precise stands near. Scores in points prefer scales; ratios take ratio measures.
+    then what precedes it in its sentence, then its paragraph; a vague word ("评分", "反应") only
+    when nothing precise stands near, or when the precise name further back is of another kind. Scores in points prefer scales; ratios take ratio measures.
     """
     c_lo, c_hi = layout.clause_bounds(start)
     s_lo, _ = layout.sentence_bounds(start)
@@ -88,14 +88,34 @@ def measure_for(hits: list[MeasureHit], layout: Layout, start: int, end: int, un
     clause = _hits_in(hits, c_lo, c_hi)
     sentence_before = _hits_in(hits, s_lo, start)
     paragraph_before = _hits_in(hits, p_lo, start)
-    for pool, before_only in (
-        ([h for h in clause if specific(h)], False),
-        ([h for h in sentence_before if specific(h)], True),
-        ([h for h in paragraph_before if specific(h)], True),
-        ([h for h in clause if vague(h)], False),
-        ([h for h in sentence_before if vague(h)], True),
-    ):
-        found = _nearest(pool, start, before_only)
-        if found is not None:
-            return found
-    return None
+    found = _nearest([h for h in clause if specific(h)], start, False) or _nearest(
+        [h for h in sentence_before if specific(h)], start, True
+    )
+    if found is not None:
+        return found
+    # A vague word of the same kind refers back to the precise name ("ALSFRS-R …，评分下降"); one of
+    # another kind ("出现反应" after "GVHD") names the number's own measure.
+    vague_here = _nearest([h for h in clause if vague(h)], start, False)
+    earlier = _nearest([h for h in paragraph_before if specific(h)], start, True)
+    if vague_here is not None and (earlier is None or earlier.entry.kind != vague_here.entry.kind):
+        return vague_here
+    return earlier or _nearest([h for h in sentence_before if vague(h)], start, True)
+
+
+_PHRASE_STOPS = set("的了在和与及其组将被使较从到为是有让把对")
+_PHRASE_MAX = 6
+
+
+def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
+    """Where the modifiers of a vague measure word begin: 统一|评分, 上肢运动|分数.
+
+    An unknown scale is better named by its own words than by "score"; the phrase stops at the
+    clause start, at a function word (的, 较, 和, ...) or after a few characters.
+    """
+    if hit.entry.specific:
+        return hit.start
+    lo = max(layout.clause_bounds(hit.start)[0], hit.start - _PHRASE_MAX)
+    start = hit.start
+    while start > lo and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in _PHRASE_STOPS:
+        start -= 1
+    return start

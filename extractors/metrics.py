@@ -14,7 +14,7 @@ from typing import Any
 
 from extractors.claims import Claims
 from extractors.layout import Layout
-from extractors.measures import MeasureHit, measure_for
+from extractors.measures import MeasureHit, measure_for, vague_phrase_start
 from extractors.numerals import clean_number, parse_exponent, parse_number
 from extractors.resources import load_json
 from schemas.models import Direction, Metric, Qualifier
@@ -101,7 +101,7 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
         dose_before = any(v.cell_dose and v.start >= s_lo for v in found)
         if not (cell_near or (has_piece and dose_before)):
             continue
-        per_kg = any(k in after for k in w["per_kg"])
+        per_kg = any(k in after for k in w["per_kg"]) or any(k in before for k in w["per_kg_before"])
         unit = "cells/kg" if per_kg else "cells"
         # A range "2.1~2.6×10^6" writes the multiplier once, on its last end.
         for i, (m, (value, scaled)) in enumerate(zip(items, values, strict=True)):
@@ -169,7 +169,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         start = m.start("num")
         if not layout.is_content(start) or claims.overlaps(start, m.end("num")):
             continue
-        c_lo, c_hi = layout.clause_bounds(start)
+        c_lo, _ = layout.clause_bounds(start)
         lead = text[max(c_lo, start - 6) : start]
         changed = _last_verb(lead) in ("increase", "decrease")
         reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
@@ -180,15 +180,22 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             found.append(
                 _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)
             )
-    verbs = tuple(w["responder_verbs"])
     for m in p["count"].finditer(text):
-        if not usable(m.start("num"), m.end()):
-            continue
-        _, c_hi = layout.clause_bounds(m.start())
-        tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[m.end() : c_hi])
-        if tail.lstrip().startswith(verbs):
+        if usable(m.start("num"), m.end()) and _is_responder_count(text, m.end(), layout.clause_bounds(m.start())[1]):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     return found
+
+
+def _is_responder_count(text: str, end: int, clause_end: int) -> bool:
+    """'10人（83%）不再需要胰岛素', '3名患者出现缓解', '7人的ASIA分级改善': people who reached an outcome."""
+    w = _words()
+    tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[end:clause_end]).lstrip()
+    noun = next((n for n in w["participant_nouns"] if tail.startswith(n)), "")
+    tail = tail[len(noun) :]
+    if tail.startswith(tuple(w["responder_verbs"])):
+        return True
+    changes = w["increase"] + w["decrease"] + w["improvement"]
+    return tail.startswith("的") and any(v in tail for v in changes)
 
 
 def _last_verb(lead: str) -> Direction | None:
@@ -252,6 +259,12 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             lead = text[max(c_lo, v.start - 10) : v.start]
             direction = "decrease" if v.value < 0 else _last_verb(lead) or _comparison(lead)
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
+        measure: str | None = "cell dose" if v.cell_dose else None
+        measure_text: str | None = None
+        if measure_hit is not None:
+            phrase_start = vague_phrase_start(text, layout, measure_hit)
+            measure_text = original[phrase_start : measure_hit.end]
+            measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
         metrics.append(
             Metric(
                 start=v.start,
@@ -259,9 +272,9 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
                 text=original[v.start : v.end],
                 value=clean_number(v.value),
                 unit=v.unit,
-                measure="cell dose" if v.cell_dose else (measure_hit.entry.label if measure_hit else None),
+                measure=measure,
                 measure_key="cell_dose" if v.cell_dose else (measure_hit.entry.key if measure_hit else None),
-                measure_text=original[measure_hit.start : measure_hit.end] if measure_hit else None,
+                measure_text=measure_text,
                 direction=direction,
                 qualifier=_qualifier(text, v.start, v.end, c_lo),
                 range_part=v.range_part,  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from extractors.cells import cell_types_from, find_cell_mentions
 from extractors.claims import Claims
+from extractors.conditions import conditions_from, find_condition_mentions
 from extractors.dates import find_dates
 from extractors.durations import find_durations
 from extractors.layout import analyse_layout
@@ -32,6 +33,7 @@ COMPONENTS = (
     "stemwire_dates",
     "stemwire_cell_types",
     "stemwire_measures",
+    "stemwire_conditions",
     "stemwire_metrics",
     "stemwire_durations",
 )
@@ -90,7 +92,7 @@ def cell_types_component(doc: Doc) -> Doc:
     for h in hits:
         doc._.claims.add(h.start, h.end)
     doc._.facts["cell_mentions"] = hits
-    doc._.facts["cell_types"] = cell_types_from(hits)
+    doc._.facts["cell_types"] = cell_types_from(doc._.original, hits)
     _add_spans(doc, "cell_types", [(h.start, h.end) for h in hits])
     return doc
 
@@ -102,6 +104,17 @@ def measures_component(doc: Doc) -> Doc:
         doc._.claims.add(h.start, h.end)
     doc._.facts["measures"] = hits
     _add_spans(doc, "measures", [(h.start, h.end) for h in hits])
+    return doc
+
+
+@Language.component("stemwire_conditions")
+def conditions_component(doc: Doc) -> Doc:
+    hits = find_condition_mentions(doc.text, doc._.layout, doc._.claims)
+    for h in hits:
+        doc._.claims.add(h.start, h.end)
+    doc._.facts["condition_mentions"] = hits
+    doc._.facts["conditions"] = conditions_from(doc._.original, hits)
+    _add_spans(doc, "conditions", [(h.start, h.end) for h in hits])
     return doc
 
 

@@ -53,7 +53,7 @@ def registries() -> list[Registry]:
 
 
 @lru_cache(maxsize=1)
-def _words() -> dict[str, Any]:
+def trial_words() -> dict[str, Any]:
     return load_json("trial_words.json")
 
 
@@ -92,7 +92,7 @@ class _Phase:
 def _phases_in(text: str, lo: int, hi: int, loose: bool = False) -> list[_Phase]:
     """Phase expressions that describe a study: 第N期, 'Phase N', or N期 followed by a study noun
     (any N期 when `loose`, as in a section heading such as "京都大学 (I/II期)")."""
-    w = _words()
+    w = trial_words()
     nouns = tuple(w["study_nouns"])
     design = sorted(w["design_words"], key=len, reverse=True)
     found = []
@@ -117,7 +117,7 @@ _ENROLL_NUM = rf"(?P<n>\d+|[{CN_NUMERAL_CHARS}]+)"
 
 @lru_cache(maxsize=1)
 def _enrollment_patterns() -> list[re.Pattern[str]]:
-    w = _words()
+    w = trial_words()
     before = "|".join(sorted(w["enrollment_before"], key=len, reverse=True))
     units = "|".join(w["enrollment_units"])
     after = "|".join(w["enrollment_after_verbs"])
@@ -132,6 +132,7 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
 
 
 _SAME_SENTENCE_ONLY = 4
+PHASE_LOOKBACK = 300  # characters; about one paragraph of a news article
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class _Enrollment:
 
 
 def _enrollments(text: str, layout: Layout) -> list[tuple[_Enrollment, bool]]:
-    blockers = tuple(_words()["enrollment_blockers"])
+    blockers = tuple(trial_words()["enrollment_blockers"])
     found: dict[int, tuple[_Enrollment, bool]] = {}
     for i, rx in enumerate(_enrollment_patterns()):
         for m in rx.finditer(text):
@@ -161,6 +162,20 @@ def _enrollments(text: str, layout: Layout) -> list[tuple[_Enrollment, bool]]:
     return sorted(found.values(), key=lambda pair: pair[0].start)
 
 
+def _same_sentence(layout: Layout, a: int, b: int) -> bool:
+    return layout.sentence_bounds(a) == layout.sentence_bounds(b)
+
+
+def _planned(text: str, layout: Layout, phase: _Phase) -> bool:
+    lo, hi = layout.clause_bounds(phase.start)
+    return any(w in text[lo:hi] for w in trial_words()["plan_words"])
+
+
+def _names_other_study(text: str, layout: Layout, hit: TrialHit) -> bool:
+    lo, hi = layout.sentence_bounds(hit.start)
+    return any(w in text[lo:hi] for w in trial_words()["other_study_words"])
+
+
 def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
     c_lo, c_hi = layout.clause_bounds(hit.start)
     _, s_hi = layout.sentence_bounds(hit.start)
@@ -170,6 +185,20 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
     after = _phases_in(text, hit.end, s_hi)
     if after:
         return after[0]
+    # "进行第二期试验，登录于……，编号KCT0005678", or the previous paragraph introduced the study:
+    # the nearest phase before the id that no other trial's sentence holds and no plan describes.
+    s_lo, _ = layout.sentence_bounds(hit.start)
+    lo = s_lo if _names_other_study(text, layout, hit) else layout.section_at(hit.start).start
+    lo = max(lo, hit.start - PHASE_LOOKBACK)
+    before = [
+        p for p in _phases_in(text, lo, hit.start) if layout.is_content(p.start) and not _planned(text, layout, p)
+    ]
+    if before and not any(
+        before[-1].start < h.start < hit.start or _same_sentence(layout, before[-1].start, h.start)
+        for h in hits
+        if h is not hit
+    ):
+        return before[-1]
     # A section about one trial states its phase in the heading: 一、京都大学 (I/II期)
     section = layout.section_at(hit.start)
     if section.heading and sum(1 for h in hits if layout.section_at(h.start).index == section.index) == 1:
@@ -188,8 +217,11 @@ def _assign_enrollments(
     assigned: dict[str, _Enrollment] = {}
     for e, same_sentence_only in _enrollments(text, layout):
         s_lo, s_hi = layout.sentence_bounds(e.start)
-        in_sentence = [h for h in hits if s_lo <= h.start < s_hi and h.start <= e.start]
-        target: str | None = in_sentence[-1].registry_id if in_sentence else None
+        before_e = [h for h in hits if s_lo <= h.start <= e.start]
+        after_e = [h for h in hits if e.start < h.start < s_hi]
+        # "招募了二百名患者……并在注册中心登记（ChiCTR…）": the sentence's id may come after the count.
+        in_sentence = before_e[-1:] or after_e[:1]
+        target: str | None = in_sentence[0].registry_id if in_sentence else None
         if same_sentence_only:
             if target is not None and target not in assigned:
                 assigned[target] = e

@@ -75,7 +75,7 @@ def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
 def evaluate_command(
     gold: Path = typer.Option(..., help="Folder of *.gold.json files."),
     raw: Path = typer.Option(None, help="Folder of the articles (default: the gold folder)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed facts."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed and unexpected facts."),
 ) -> None:
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
     from extractors.article import extract_record
@@ -91,7 +91,7 @@ def evaluate_command(
             err_console.print(f"[yellow]skipped[/yellow] {exc}")
     result = evaluate(gold, records, raw_dir)
     table = Table(title="extraction against gold")
-    for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1"):
+    for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1", "attributes"):
         table.add_column(column, justify="left" if column == "type" else "right")
     for kind, score in [*result.scores.items(), ("micro", result.micro)]:
         table.add_row(
@@ -102,13 +102,16 @@ def evaluate_command(
             f"{score.precision:.3f}",
             f"{score.recall:.3f}",
             f"{score.f1:.3f}",
+            f"{score.attr_ok}/{score.attr_total}" if score.attr_total else "-",
         )
     console.print(table)
     console.print(f"offsets: {result.offsets_wrong} wrong of {result.offsets_checked} checked")
     if verbose:
         for kind, score in result.scores.items():
             for missed in score.missed:
-                console.print(f"missed {kind}: {missed}")
+                console.print(f"missed {kind} {missed}", markup=False)
+            for extra in score.unexpected:
+                console.print(f"unexpected {kind} {extra}", markup=False)
 
 
 @app.command(epilog="Example:  stemwire schema --check")

@@ -73,6 +73,21 @@ MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _measure_ok(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    named = _norm(p.get("measure"))
+    return bool(named) and any(a and (a in named or named in a) for a in map(_norm, g.get("measure_aliases", [])))
+
+
+def _attributes(kind: str, g: Any, p: Any) -> tuple[int, int]:
+    """(right, checked) attributes of a matched fact: a trial's phase and enrollment, a metric's measure."""
+    if kind == "trials":
+        checked = [a for a in ("phase", "enrollment") if g.get(a) is not None]
+        return sum(_norm(g[a]) == _norm(p.get(a)) for a in checked), len(checked)
+    if kind == "metrics" and g.get("measure_aliases"):
+        return int(_measure_ok(g, p)), 1
+    return 0, 0
+
+
 def predictions(record: dict[str, Any]) -> dict[str, list[Any]]:
     ids = [
         f"{k}:{r[k].lower() if k == 'doi' else r[k]}"
@@ -95,7 +110,10 @@ class TypeScore:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    attr_ok: int = 0
+    attr_total: int = 0
     missed: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -111,7 +129,13 @@ class TypeScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score_facts(kind: str, gold: dict[str, list[Any]], predicted: list[Any], score: TypeScore) -> None:
+def _shown(article: str, fact: Any) -> str:
+    if isinstance(fact, dict):
+        fact = {k: v for k, v in fact.items() if k not in ("mentions", "start", "end")}
+    return f"{article}: {json.dumps(fact, ensure_ascii=False)}"
+
+
+def score_facts(kind: str, gold: dict[str, list[Any]], predicted: list[Any], score: TypeScore, article: str) -> None:
     same = MATCHERS[kind]
     required, optional = gold.get("required", []), gold.get("optional", [])
     matched = [False] * len(required)
@@ -120,10 +144,14 @@ def score_facts(kind: str, gold: dict[str, list[Any]], predicted: list[Any], sco
         if free is not None:
             matched[free] = True
             score.tp += 1
+            ok, total = _attributes(kind, required[free], p)
+            score.attr_ok += ok
+            score.attr_total += total
         elif not any(same(g, p) for g in required + optional):
             score.fp += 1
+            score.unexpected.append(_shown(article, p))
     score.fn += matched.count(False)
-    score.missed += [json.dumps(g, ensure_ascii=False) for g, m in zip(required, matched, strict=True) if not m]
+    score.missed += [_shown(article, g) for g, m in zip(required, matched, strict=True) if not m]
 
 
 @dataclass
@@ -135,7 +163,9 @@ class Evaluation:
 
     @property
     def micro(self) -> TypeScore:
-        return TypeScore(*(sum(getattr(s, k) for s in self.scores.values()) for k in ("tp", "fp", "fn")))
+        return TypeScore(
+            *(sum(getattr(s, k) for s in self.scores.values()) for k in ("tp", "fp", "fn", "attr_ok", "attr_total"))
+        )
 
 
 def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path | None) -> Evaluation:
@@ -151,7 +181,7 @@ def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path |
             record = {}
         predicted = predictions(record)
         for kind in FACT_TYPES:
-            score_facts(kind, gold.get(kind, {}), predicted[kind], scores[kind])
+            score_facts(kind, gold.get(kind, {}), predicted[kind], scores[kind], gold["article"])
         if raw_dir is not None and record and (raw_dir / gold["article"]).exists():
             text = (raw_dir / gold["article"]).read_text(encoding="utf-8")
             for key in ("mentions", "dates", "durations", "metrics"):

@@ -15,7 +15,9 @@ from schemas import SCHEMA_VERSION
 Precision = Literal["year", "month", "week", "day"]
 Direction = Literal["increase", "decrease", "improvement"]
 Qualifier = Literal["~", ">=", "<=", ">", "<"]
-MentionType = Literal["cell_type", "trial", "date", "duration", "metric", "reference", "measure", "citation"]
+MentionType = Literal[
+    "cell_type", "condition", "trial", "date", "duration", "metric", "reference", "measure", "citation"
+]
 
 
 class Model(BaseModel):
@@ -52,6 +54,17 @@ class CellType(Model):
     name_zh_hans: str
     name_zh_hant: str
     abbreviations: list[str] = Field(default_factory=list)
+    products: list[str] = Field(
+        default_factory=list, description="Product names in the article made of this cell type."
+    )
+    mention_count: int = Field(ge=1)
+
+
+class Condition(Model):
+    key: str = Field(description="Vocabulary key of the condition.")
+    name: str = Field(description="Canonical English name.")
+    icd10: str | None = Field(pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$", description="WHO ICD-10 category, where one fits.")
+    name_zh: str = Field(description="The name as the article first writes it.")
     mention_count: int = Field(ge=1)
 
 
@@ -63,6 +76,14 @@ class Trial(Model):
     phase_text: str | None = None
     enrollment: int | None = Field(default=None, ge=0)
     enrollment_text: str | None = None
+    conditions: list[str] = Field(
+        default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
+    )
+    interventions: list[str] = Field(
+        default_factory=list, description="Keys of the cell types the trial gives (see the record's cell_types)."
+    )
+    follow_up: str | None = Field(default=None, description="Follow-up length, ISO 8601 duration.")
+    follow_up_text: str | None = None
     study: str | None = Field(default=None, description="Id of the study this trial registers.")
     mention_count: int = Field(ge=1)
 
@@ -129,6 +150,7 @@ class Record(Model):
     title: str | None
     date_published: str | None = Field(description="The article's own dateline, ISO 8601.")
     cell_types: list[CellType]
+    conditions: list[Condition]
     trials: list[Trial]
     dates: list[DateFact]
     durations: list[DurationFact]

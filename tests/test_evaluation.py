@@ -24,6 +24,17 @@ def assert_floors(raw_dir: Path, gold_dir: Path, floors: dict[str, float]) -> No
         score = result.scores[kind]
         assert score.f1 >= floors[kind], f"{kind}: F1 {score.f1:.3f} < floor {floors[kind]}; missed {score.missed}"
     assert result.micro.f1 >= floors["micro"]
+    micro = result.micro
+    assert micro.attr_ok / micro.attr_total >= floors["attributes"], f"attributes {micro.attr_ok}/{micro.attr_total}"
+
+
+def test_own_gold_set_is_large_and_varied() -> None:
+    golds = sorted((FIXTURES / "gold").glob("*.gold.json"))
+    assert len(golds) >= 8
+    scripts = {
+        extract_record(FIXTURES / "articles" / json.loads(g.read_text())["article"]).source.script for g in golds
+    }
+    assert {"simplified", "traditional", "mixed"} <= scripts
 
 
 def test_own_gold_set_meets_its_floors() -> None:
@@ -35,7 +46,33 @@ def test_dev_corpus_meets_its_floors() -> None:
     assert_floors(DEV_CORPUS, DEV_CORPUS, BASELINE["dev_corpus"])
 
 
-def test_scorer_counts_false_positives_and_misses() -> None:
+def test_scorer_counts_misses_when_records_are_absent() -> None:
     gold_dir = FIXTURES / "gold"
     result = evaluate(gold_dir, {}, None)
-    assert result.micro.tp == 0 and result.micro.fn > 0 and len(result.missing_records) == 3
+    assert result.micro.tp == 0 and result.micro.fn > 0
+    assert len(result.missing_records) == len(list(gold_dir.glob("*.gold.json")))
+
+
+def test_scorer_counts_false_positives_wrong_attributes_and_offsets(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("NCT01234567", encoding="utf-8")
+    gold = {
+        "article": "a.txt",
+        "trials": {"required": [{"registry_id": "NCT01234567", "phase": "2", "enrollment": 30}], "optional": []},
+        "dates": {"required": [], "optional": ["2025"]},
+    }
+    (tmp_path / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    record = {
+        "trials": [{"registry_id": "NCT01234567", "phase": "2", "enrollment": 12}],
+        "dates": [
+            {"value": "2025", "start": 0, "end": 3, "text": "NCT"},
+            {"value": "2024-01", "start": 0, "end": 2, "text": "XX"},
+        ],
+    }
+    result = evaluate(tmp_path, {"a.txt": record}, tmp_path)
+    assert (result.scores["trials"].tp, result.scores["trials"].attr_ok, result.scores["trials"].attr_total) == (
+        1,
+        1,
+        2,
+    )
+    assert result.scores["dates"].fp == 1 and result.scores["dates"].unexpected == ['a.txt: "2024-01"']
+    assert (result.offsets_checked, result.offsets_wrong) == (2, 1)

@@ -22,7 +22,9 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
     from flows.run_flow import stemwire_run
 
     raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "articles", raw)
+    raw.mkdir()
+    for name in ("cardio-ipsc-hans", "ms-hsct-hant", "retina-rpe-mixed", "broken-empty"):
+        shutil.copy(FIXTURES / "articles" / f"{name}.txt", raw)
     (raw / "notes.md").write_text("not an article type", encoding="utf-8")
     out = tmp_path / "out"
     summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=2)
@@ -35,6 +37,7 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "csv").iterdir()) == [
         "articles.csv",
         "cell_types.csv",
+        "conditions.csv",
         "dates.csv",
         "durations.csv",
         "metrics.csv",

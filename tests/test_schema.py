@@ -1,5 +1,6 @@
 import json
 
+from schemas import SCHEMA_VERSION
 from schemas.export import FIX_IT, main, render_schema, schema_is_current
 from schemas.validation import record_errors
 from tests.helpers import FIXTURES
@@ -11,7 +12,7 @@ def test_committed_schema_is_current() -> None:
 
 def test_check_reports_drift(tmp_path, capsys, monkeypatch) -> None:
     stale = tmp_path / "article.schema.json"
-    stale.write_text(render_schema().replace('"1.0.0"', '"0.0.0"', 1), encoding="utf-8")
+    stale.write_text(render_schema().replace(f'"{SCHEMA_VERSION}"', '"0.0.0"', 1), encoding="utf-8")
     monkeypatch.setattr("schemas.export.SCHEMA_PATH", stale)
     monkeypatch.setattr("schemas.export.schema_is_current", lambda path=stale: path.read_text() == render_schema())
     assert main(["--check"]) == 1

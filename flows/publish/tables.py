@@ -16,6 +16,7 @@ from typing import Any
 from flows.publish.files import write_text_atomic
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FACT_TABLES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")
 
 TABLES: dict[str, list[str]] = {
     "articles": [
@@ -27,14 +28,28 @@ TABLES: dict[str, list[str]] = {
         "source_path",
         "sha256",
         "cell_types",
+        "conditions",
         "trials",
         "dates",
         "durations",
         "metrics",
         "references",
     ],
-    "cell_types": ["article_id", "key", "name", "cl_id", "name_zh_hans", "name_zh_hant", "mention_count"],
-    "trials": ["article_id", "registry_id", "registry", "url", "phase", "enrollment", "study", "mention_count"],
+    "cell_types": ["article_id", "key", "name", "cl_id", "name_zh_hans", "name_zh_hant", "products", "mention_count"],
+    "conditions": ["article_id", "key", "name", "icd10", "name_zh", "mention_count"],
+    "trials": [
+        "article_id",
+        "registry_id",
+        "registry",
+        "url",
+        "phase",
+        "enrollment",
+        "conditions",
+        "interventions",
+        "follow_up",
+        "study",
+        "mention_count",
+    ],
     "dates": ["article_id", "value", "precision", "role", "relative", "start", "end", "text"],
     "durations": ["article_id", "value", "kind", "qualifier", "range_part", "study", "start", "end", "text"],
     "metrics": [
@@ -63,6 +78,8 @@ def cell(value: Any) -> str:
     if isinstance(value, int | float):
         text = format(Decimal(str(value)).normalize(), "f")
         return text
+    if isinstance(value, list):  # keys and names never contain "|"
+        value = "|".join(map(str, value))
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -79,10 +96,10 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "script": record["source"]["script"],
             "source_path": record["source"]["path"],
             "sha256": record["source"]["sha256"],
-            **{k: len(record[k]) for k in ("cell_types", "trials", "dates", "durations", "metrics", "references")},
+            **{k: len(record[k]) for k in FACT_TABLES},
         }
     )
-    for name in ("cell_types", "trials", "dates", "durations", "metrics", "references"):
+    for name in FACT_TABLES:
         rows[name] = [{"article_id": aid, **item} for item in record[name]]
     return rows
 

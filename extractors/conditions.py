@@ -1,0 +1,62 @@
+"""Conditions an article's therapies treat, from a curated vocabulary (extractors/data/conditions.tsv)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.claims import Claims
+from extractors.layout import Layout
+from extractors.resources import load_tsv, split_list
+from extractors.terms import Term, TermHit, TermMatcher
+from schemas.models import Condition
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    key: str
+    label: str
+    icd10: str | None
+    zh_hans: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def condition_entries() -> dict[str, ConditionEntry]:
+    return {
+        row["key"]: ConditionEntry(row["key"], row["label"], row["icd10"] or None, tuple(split_list(row["zh_hans"])))
+        for row in load_tsv("conditions.tsv")
+    }
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> TermMatcher:
+    terms: list[Term] = []
+    for row in load_tsv("conditions.tsv"):
+        terms += [Term(s, row["key"]) for s in split_list(row["zh_hans"]) + split_list(row["abbreviations"])]
+        terms += [Term(s, row["key"], ignore_case=True) for s in split_list(row["english"])]
+    return TermMatcher(terms)
+
+
+def find_condition_mentions(text: str, layout: Layout, claims: Claims) -> list[TermHit]:
+    """Condition names in content lines that no other fact has taken (卒中 inside 卒中量表, UC in UC-MSC)."""
+    return [h for h in _matcher().finditer(text) if layout.is_content(h.start) and not claims.overlaps(h.start, h.end)]
+
+
+def conditions_from(original: str, hits: list[TermHit]) -> list[Condition]:
+    """One fact per condition, in order of first mention."""
+    entries = condition_entries()
+    counts = Counter(h.key for h in hits)
+    facts: dict[str, Condition] = {}
+    for h in hits:
+        if h.key in facts:
+            continue
+        e = entries[h.key]
+        facts[h.key] = Condition(
+            key=e.key,
+            name=e.label,
+            icd10=e.icd10,
+            name_zh=original[h.start : h.end],
+            mention_count=counts[h.key],
+        )
+    return list(facts.values())

@@ -1,0 +1,95 @@
+"""What each registered trial studies: its conditions, the cell types it gives and its follow-up.
+
+A trial's facts are looked for where its registry id is named, widening from the sentence to the
+paragraph; conditions then fall back to the title and to the article's main condition.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from extractors.cells import cell_entries
+from extractors.layout import Layout
+from extractors.terms import TermHit
+from extractors.trials import TrialHit, trial_words
+from schemas.models import DurationFact, Trial
+
+_FOLLOW_UP_LOOKBEHIND = 6  # characters: "随访期为5年", "之后追踪一年"
+
+
+def _in_scopes(hits: Iterable[TermHit], scopes: list[tuple[int, int]]) -> list[TermHit]:
+    return [h for h in hits if any(lo <= h.start < hi for lo, hi in scopes)]
+
+
+def _keys_in_order(hits: list[TermHit]) -> list[str]:
+    return list(dict.fromkeys(h.key for h in hits))
+
+
+def _scopes(layout: Layout, positions: list[int]) -> list[list[tuple[int, int]]]:
+    return [
+        [layout.sentence_bounds(p) for p in positions],
+        [layout.paragraph_bounds(p) for p in positions],
+    ]
+
+
+def _conditions(layout: Layout, positions: list[int], hits: list[TermHit]) -> list[str]:
+    for scope in _scopes(layout, positions):
+        found = _in_scopes(hits, scope)
+        if found:
+            return _keys_in_order(found)
+    title = [h for h in hits if layout.kind_at(h.start) == "title"]
+    if title:
+        return _keys_in_order(title)
+    # The article's main condition: what a trial studies when nothing nearer says otherwise.
+    return [Counter(h.key for h in hits).most_common(1)[0][0]] if hits else []
+
+
+def _interventions(text: str, layout: Layout, positions: list[int], hits: list[TermHit]) -> list[str]:
+    """Cell types delivered (输注, 移植) in a clause near the trial, else those the headline names."""
+    entries = cell_entries()
+    specific = [h for h in hits if not entries[h.key].generic]
+    delivery = tuple(trial_words()["delivery_words"])
+
+    def delivered(h: TermHit) -> bool:
+        lo, hi = layout.clause_bounds(h.start)
+        return any(w in text[lo:hi] for w in delivery)
+
+    for scope in _scopes(layout, positions):
+        found = [h for h in _in_scopes(specific, scope) if delivered(h)]
+        if found:
+            return _keys_in_order(found)
+    # The headline usually names the therapy: "脐带间充质干细胞治疗肝硬化".
+    return _keys_in_order([h for h in specific if layout.kind_at(h.start) == "title"])
+
+
+def _follow_up(
+    text: str, layout: Layout, positions: list[int], study: str | None, durations: list[DurationFact]
+) -> DurationFact | None:
+    words = tuple(trial_words()["follow_up_words"])
+    paragraphs = {layout.paragraph_bounds(p) for p in positions}
+    for d in durations:
+        near = (study is not None and d.study == study) or any(lo <= d.start < hi for lo, hi in paragraphs)
+        lead = text[max(0, d.start - _FOLLOW_UP_LOOKBEHIND) : d.start]
+        if near and d.kind == "length" and d.range_part != "start" and any(w in lead for w in words):
+            return d
+    return None
+
+
+def link_trials(
+    text: str,
+    layout: Layout,
+    trials: list[Trial],
+    trial_hits: list[TrialHit],
+    condition_hits: list[TermHit],
+    cell_hits: list[TermHit],
+    durations: list[DurationFact],
+) -> None:
+    """Fill each trial's conditions, interventions and follow-up in place."""
+    for trial in trials:
+        positions = [h.start for h in trial_hits if h.registry_id == trial.registry_id]
+        trial.conditions = _conditions(layout, positions, condition_hits)
+        trial.interventions = _interventions(text, layout, positions, cell_hits)
+        follow_up = _follow_up(text, layout, positions, trial.study, durations)
+        if follow_up is not None:
+            trial.follow_up, trial.follow_up_text = follow_up.value, follow_up.text
