@@ -36,7 +36,7 @@ def build_record(article: DecodedArticle) -> Record:
     title_line = next((line for line in layout.lines if line.kind == "title"), None)
     title = original[title_line.start : title_line.end].strip()[:_TITLE_CHARS] if title_line else None
     positions = [f.start for f in facts["metrics"] + facts["durations"]]
-    study_map = find_studies(analysis.text, layout, trial_hits, facts["references"], positions, title)
+    study_map = find_studies(original, analysis.text, layout, trial_hits, facts["references"], positions, title)
     trial_study = {s.trial_ids[0]: s.id for s in study_map.studies if s.trial_ids}
     for trial in facts["trials"]:
         trial.study = trial_study.get(trial.registry_id)

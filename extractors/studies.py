@@ -86,6 +86,7 @@ class _Builder:
 
 
 def find_studies(
+    original: str,
     text: str,
     layout: Layout,
     trial_hits: list[TrialHit],
@@ -109,7 +110,8 @@ def find_studies(
         body = text[section.start : section.end]
         numbers = sorted({n for pos, n in cited.items() if section.start <= pos < section.end})
         for ln in lines:
-            b.assign(ln, f"section-{section.index}", _kind(body), section.heading, reference_numbers=numbers)
+            heading = original[section.start : layout.line_at(section.start).end].strip()
+            b.assign(ln, f"section-{section.index}", _kind(body), heading, reference_numbers=numbers)
 
     # Running text: paragraphs follow the trial they name, or the paragraph before them.
     current: str | None = None
@@ -133,7 +135,7 @@ def find_studies(
             lead.append(ln)
         elif _about_animals(para) and ln.start in fact_lines:
             current = f"paragraph-{layout.lines.index(ln)}"
-            b.assign(ln, current, "preclinical", para.strip())
+            b.assign(ln, current, "preclinical", original[ln.start : ln.end].strip())
         else:
             b.assign(ln, current, b.studies[current].kind, b.studies[current].label)
 
@@ -146,6 +148,6 @@ def find_studies(
             if kind != "preclinical" and first_trial is not None:
                 b.by_line[ln.start] = first_trial
             else:
-                b.assign(ln, "lead", kind, title or text[ln.start : ln.end].strip())
+                b.assign(ln, "lead", kind, title or original[ln.start : ln.end].strip())
     order = {s.id: s.start for s in b.studies.values()}
     return StudyMap(sorted(b.studies.values(), key=lambda s: (order[s.id], s.id)), b.by_line, b.splits)

@@ -123,7 +123,7 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
     after = "|".join(w["enrollment_after_verbs"])
     return [
         re.compile(rf"(?:{before})\s*(?:约|大约)?\s*{_ENROLL_NUM}\s*(?:{units})"),
-        re.compile(r"(?<![\d.])n\s*=\s*(?P<n>\d+)"),
+        re.compile(r"(?<![\d.A-Za-z])[nN]\s*=\s*(?P<n>\d+)"),
         re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
         re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
         # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).

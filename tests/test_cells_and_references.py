@@ -21,6 +21,12 @@ from tests.helpers import CL_TERMS, both_scripts, facts_of
             ["mesenchymal stem cell of umbilical cord", "CD4-positive, alpha-beta T cell"],
         ),
         ("干细胞与细胞产品的前景。", []),  # generic words are not cell types
+        # Taiwan spellings come from regional variants of the gazetteer's names
+        ("寡树突胶质前驱细胞与寡树突胶质细胞。", ["oligodendrocyte precursor cell", "oligodendrocyte"]),
+        ("自然杀手细胞与骨髓间质干细胞。", ["natural killer cell", "mesenchymal stem cell of the bone marrow"]),
+        # a product is a mention of the cell type it is made of
+        ("NurOwn是一种细胞产品。", ["MSC-NTF cell"]),
+        ("Kymriah与CAR-T细胞。", ["T cell"]),
     ],
 )
 def test_cell_types_in_both_scripts(body: str, expected: list[str]) -> None:
@@ -58,3 +64,10 @@ def test_references_and_citation_markers() -> None:
         (2, "10.1038/s41467-025-64240-1", None, None),
     ]
     assert len(refs[0].cited_at) == 1 and len(refs[1].cited_at) == 1
+
+
+def test_products_are_listed_on_their_cell_type() -> None:
+    cells = facts_of("标题\nRyoncil（remestemcel-L）获批。")["cell_types"]
+    assert [(c.name, c.products) for c in cells] == [
+        ("mesenchymal stem cell of the bone marrow", ["Ryoncil", "remestemcel-L"])
+    ]

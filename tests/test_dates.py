@@ -27,6 +27,7 @@ def values(text: str) -> list[str | None]:
         ("民国107年9月6日修正发布。", ["2018-09-06"]),
         ("2018年7月30日启动试验，同年11月9日完成首例移植。", ["2018-07-30", "2018-11-09"]),
         ("计划在2026年启动。", ["2026"]),
+        ("计划自民国112年起收案。", ["2023"]),
     ],
 )
 def test_dates_in_both_scripts(body: str, expected: list[str]) -> None:
@@ -56,3 +57,23 @@ def test_english_dates_in_reference_list() -> None:
 )
 def test_not_dates(body: str) -> None:
     assert values("标题\n" + body) == []
+
+
+@pytest.mark.parametrize(
+    ("dateline", "body", "expected"),
+    [
+        ("民国114年3月21日　记者林怡君／台北报导", "去年11月在年会上报告。", ["2024-11"]),
+        ("（香港　2024年12月5日）", "上周三刊登于期刊。", ["2024-11-27"]),
+        ("2025/3/5 医学界骨科频道", "今年下半年提交申请。", ["2025"]),  # a half-year: the year is what ISO keeps
+    ],
+)
+def test_relative_dates_resolve_against_datelines_of_every_style(dateline: str, body: str, expected: list[str]) -> None:
+    for text in both_scripts(f"标题\n{dateline}\n\n{body}"):
+        assert [v for v in values(text) if v] == expected
+
+
+def test_wire_dateline_without_a_year_resolves_nothing() -> None:
+    for text in both_scripts("标题\n新华社北京11月18日电\n\n上周三，团队发表论文。"):
+        dates = facts_of(text)["dates"]
+        assert [d.value for d in dates] == [None, None]
+        assert dates[0].role == "dateline"

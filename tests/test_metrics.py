@@ -1,5 +1,6 @@
 import pytest
 
+from extractors.script import to_analysis_text
 from tests.helpers import both_scripts, facts_of
 
 
@@ -37,6 +38,12 @@ def metrics(text: str) -> list[tuple]:
         ),
         ("时间从8秒缩短到4秒。", [(4, "seconds", "time", "decrease", None)]),
         ("HbA1c下降至少1个百分点。", [(1, "percentage_point", "hba1c", "decrease", ">=")]),
+        ("每次每公斤体重1.0×10^6个细胞。", [(1000000, "cells/kg", "cell_dose", None, None)]),
+        ("随访时10人不再需要注射胰岛素。", [(10, "count", "insulin_independence", None, None)]),
+        ("其中3名患者达到完全缓解。", [(3, "count", "cr", None, None)]),
+        ("有7人的ASIA分级至少改善一级。", [(7, "count", "asia", None, None)]),
+        ("终末期肝病模型(MELD)评分下降2.4分。", [(2.4, "point", "meld", "decrease", None)]),
+        ("低血糖发作次数减少约九成。", [(90, "percent", "hypoglycemia", "decrease", "~")]),
     ],
 )
 def test_metrics_in_both_scripts(body: str, expected: list[tuple]) -> None:
@@ -53,7 +60,31 @@ def test_metrics_in_both_scripts(body: str, expected: list[tuple]) -> None:
         "咨询电话:021-12345678。",
         "P=0.043,差异显著。",  # p-values are not outcome figures
         "受试者按2:1分组。",  # allocation ratio
+        "（本文阅读时长：3分钟）",  # reading-time line
+        "客服电话：400-810-1234",
+        "Cell Stem Cell. 2025;32(4):512-526.",  # volume, issue and pages
+        "两组的整体存活率则没有显著差异(P=0.21)。",
     ],
 )
 def test_not_metrics(body: str) -> None:
-    assert metrics(body) == []
+    for text in both_scripts(body):
+        assert metrics(text) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "measure"),
+    [
+        # an unknown scale is named by its own words, not "score"
+        ("到第24个月时,统一评分较移植前下降了55%。", "统一评分"),
+        # a vague word refers back to a precise scale of the same kind
+        ("ALSFRS-R是主要指标。治疗组评分平均下降1.77分。", "ALSFRS-R"),
+        # a vague word of another kind beats a condition-like name further back
+        ("研究纳入GVHD病人。到第4星期有13人(92.9%)出现反应。", "response"),
+    ],
+)
+def test_measure_names(body: str, measure: str) -> None:
+    for text in both_scripts(body):
+        named = [
+            to_analysis_text(m.measure or "").text for m in facts_of("标题\n" + text)["metrics"] if m.unit != "count"
+        ]
+        assert named and all(measure in n for n in named), named

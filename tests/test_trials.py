@@ -35,3 +35,31 @@ def test_trials_in_both_scripts(body: str, expected: list[tuple]) -> None:
 def test_phase_of_another_study_is_not_taken() -> None:
     body = "完成I期的受试者已转入长期随访研究(NCT05897957),将观察5年;另一III期试验计划明年启动。"
     assert trials(body) == [("NCT05897957", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # phase before the id in the same sentence, across a clause
+        ("团队进行第二期试验,登录于韩国注册平台,编号KCT0005678。", [("KCT0005678", "2", None)]),
+        # the study was introduced in the previous paragraph; its count comes before the id
+        (
+            "团队以干细胞进行第2期随机对照研究。\n研究招募了二百名患者,并在注册中心登记(ChiCTR1900028765)。",
+            [("ChiCTR1900028765", "2", 200)],
+        ),
+        # a planned trial's phase is never a registered trial's
+        (
+            "团队计划明年启动III期试验。\n另一支团队曾以编号ChiCTR-IIR-17013456登记研究。",
+            [("ChiCTR-IIR-17013456", None, None)],
+        ),
+        # a phase that another trial's sentence holds stays with that trial
+        (
+            "登记于DRKS00034567,为1期试验。\n另一项同类试验(NCT06123456)正在招募中。",
+            [("DRKS00034567", "1", None), ("NCT06123456", None, None)],
+        ),
+        ("该试验(NCT01234567)N=48。", [("NCT01234567", None, 48)]),
+    ],
+)
+def test_phase_and_enrollment_beyond_the_ids_clause(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        assert trials(text) == expected
