@@ -17,6 +17,7 @@ from extractors.layout import Layout
 from extractors.measures import MeasureHit, measure_for, vague_phrase_start
 from extractors.numerals import clean_number, parse_exponent, parse_number
 from extractors.resources import load_json
+from extractors.trials import trial_words
 from schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
@@ -175,7 +176,9 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
             r"(?:为|是|达|约)\s*$", lead
         )
-        if changed or reported:
+        # A follow-up length (中位随访时间为18.6个月) is a duration of the study, not an outcome.
+        follow_up = any(w in text[c_lo:start] for w in trial_words()["follow_up_words"])
+        if (changed or reported) and not follow_up:
             # Also a duration: the span stays free for the duration grammar.
             found.append(
                 _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)

@@ -206,7 +206,16 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
         found = _phases_in(text, section.start, heading_end, loose=True)
         if found:
             return found[0]
-    return None
+    # "一、某产品(NCT05066646)" as a heading, "这是一项Ib/II期研究……" below it: the id's paragraph, or the
+    # one after a heading, up to the next trial named.
+    line = layout.line_at(hit.start)
+    hi = line.end
+    if line.kind == "heading":
+        following = [ln for ln in layout.lines if ln.start > line.end and ln.kind == "body"]
+        hi = following[0].end if following else hi
+    hi = min([hi] + [h.start for h in hits if h.start > hit.end])
+    ahead = [p for p in _phases_in(text, hit.end, hi) if not _planned(text, layout, p)]
+    return ahead[0] if ahead else None
 
 
 def _assign_enrollments(

@@ -58,6 +58,8 @@ def test_phase_of_another_study_is_not_taken() -> None:
             [("DRKS00034567", "1", None), ("NCT06123456", None, None)],
         ),
         ("该试验(NCT01234567)N=48。", [("NCT01234567", None, 48)]),
+        # the id in a heading, the phase in the paragraph below it
+        ("一、某产品(NCT05066646)\n这是一项Ib/II期研究,共入组103例患者。", [("NCT05066646", "1b/2", 103)]),
     ],
 )
 def test_phase_and_enrollment_beyond_the_ids_clause(body: str, expected: list[tuple]) -> None:
