@@ -35,6 +35,7 @@ class _Candidate:
     end: int
     kind: str
     groups: dict[str, Any]
+    spans: dict[str, tuple[int, int]]
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     md_tail = rf"(?:\s*{_DAY}\s*[日号]|(?P<part>{part}))?"
     specs = [
         ("ymd", rf"{_YEAR}\s*年\s*{_MONTH}\s*月{md_tail}"),
+        ("ym_range", rf"{_YEAR}\s*年\s*{_MONTH}\s*(?P<to>至|到|-|~|—|–)\s*(?P<m2>\d{{1,2}})\s*月"),
         ("y_edge", rf"{_YEAR}\s*(?P<edge>{year_edge})"),
         ("cn_ymd", rf"{_CN_YEAR}年{_CN_MONTH}月(?:{_CN_DAY}[日号])?"),
         (
@@ -90,7 +92,8 @@ def _candidates(text: str, layout: Layout, claims: Claims) -> list[_Candidate]:
                 continue
             if kind == "roc" and not _roc_plausible(m, layout):
                 continue
-            found.append(_Candidate(start, m.end(), kind, m.groupdict()))
+            spans = {k: m.span(k) for k, v in m.groupdict().items() if v is not None}
+            found.append(_Candidate(start, m.end(), kind, m.groupdict(), spans))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[_Candidate] = []
     last_end = -1
@@ -146,6 +149,8 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
     if c.kind == "ymd":
         month, day = _month_part(g)
         return int(g["y"]), month, day, False
+    if c.kind == "ym_range":
+        return int(g["y"]), int(g["m"]), None, False
     if c.kind == "y_edge":
         return int(g["y"]), w["year_end"][g["edge"]], None, False
     if c.kind == "cn_ymd":
@@ -247,8 +252,13 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
             if not relative and c.kind not in ("english", "english_mdy") and role == "event":
                 ctx.last_year, ctx.last_year_line = year, line.start
             # "6月20日至23日", "2020年1月至4月": the second end shares the first's year (and month).
+            if c.kind == "ym_range":  # "2021年1至3月": "2021年1" and "3月", both in 2021
+                extra.append((c.spans["m2"][0], end, year, int(c.groups["m2"]), None))
+                end = c.spans["m"][1]
             cont = (
-                _CONTINUE_DAY.match(text, end)
+                None
+                if extra
+                else _CONTINUE_DAY.match(text, end)
                 if day is not None
                 else (_CONTINUE_MONTH.match(text, end) if month is not None else None)
             )

@@ -46,7 +46,8 @@ def _conditions(layout: Layout, positions: list[int], hits: list[TermHit]) -> li
 
 
 def _interventions(text: str, layout: Layout, positions: list[int], hits: list[TermHit]) -> list[str]:
-    """Cell types delivered (输注, 移植) in a clause near the trial, else those the headline names."""
+    """Cell types named in the trial's sentence, or delivered (输注, 移植) in its paragraph, else those
+    the headline names."""
     entries = cell_entries()
     specific = [h for h in hits if not entries[h.key].generic]
     delivery = tuple(trial_words()["delivery_words"])
@@ -55,10 +56,12 @@ def _interventions(text: str, layout: Layout, positions: list[int], hits: list[T
         lo, hi = layout.clause_bounds(h.start)
         return any(w in text[lo:hi] for w in delivery)
 
-    for scope in _scopes(layout, positions):
-        found = [h for h in _in_scopes(specific, scope) if delivered(h)]
-        if found:
-            return _keys_in_order(found)
+    sentences, paragraphs = _scopes(layout, positions)
+    found = _in_scopes(specific, sentences)  # "评估了骨髓间充质干细胞对心衰的疗效(EudraCT …)"
+    if not found:
+        found = [h for h in _in_scopes(specific, paragraphs) if delivered(h)]
+    if found:
+        return _keys_in_order(found)
     # The headline usually names the therapy: "脐带间充质干细胞治疗肝硬化".
     return _keys_in_order([h for h in specific if layout.kind_at(h.start) == "title"])
 
