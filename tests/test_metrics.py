@@ -46,7 +46,10 @@ def metrics(text: str) -> list[tuple]:
         ("低血糖发作次数减少约九成。", [(90, "percent", "hypoglycemia", "decrease", "~")]),
         ("中位无进展生存期为24个月。", [(24, "months", "pfs", None, None)]),
         ("中位随访时间为18.6个月。", []),
-        ("主要不良心血管事件(MACE)发生率为8.3%。", [(8.3, "percent", "mace", None, None)]),  # a follow-up length is a duration, not an outcome
+        (
+            "主要不良心血管事件(MACE)发生率为8.3%。",
+            [(8.3, "percent", "mace", None, None)],
+        ),  # a follow-up length is a duration, not an outcome
     ],
 )
 def test_metrics_in_both_scripts(body: str, expected: list[tuple]) -> None:
