@@ -104,4 +104,46 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
                 )
             )
         claims.add(start, m.end())
-    return facts
+        if len(values) == 1 and not m.group("ordinal"):
+            facts += _list_items(original, text, start, claims, designator, is_time, kind)
+    return sorted(facts, key=lambda d: (d.start, d.range_part == "end"))
+
+
+_LIST_BEFORE = re.compile(r"(?:(?<![\d.])\d+(?:\.\d+)?\s*[、和及]\s*)+$")
+_LIST_LOOKBEHIND = 24
+_NOT_BEFORE_LIST = set("表图例组式号") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _list_items(
+    original: str,
+    text: str,
+    start: int,
+    claims: Claims,
+    designator: str,
+    is_time: bool,
+    kind: Literal["length", "time_point"],
+) -> list[DurationFact]:
+    """'1、3、6个月' writes the unit once: the earlier numbers are lengths in the same unit."""
+    lo = max(0, start - _LIST_LOOKBEHIND)
+    listed = _LIST_BEFORE.search(text, lo, start)
+    if listed is None or (listed.start() > 0 and text[listed.start() - 1] in _NOT_BEFORE_LIST):
+        return []
+    if listed.start() > 0 and text[listed.start() - 1] == "第":
+        kind = "time_point"
+    items = []
+    for n in re.finditer(r"\d+(?:\.\d+)?", text[listed.start() : start]):
+        a, b = listed.start() + n.start(), listed.start() + n.end()
+        value = float(n.group())
+        if value <= 0 or claims.overlaps(a, b):
+            continue
+        items.append(
+            DurationFact(
+                start=a,
+                end=b,
+                text=original[a:b],
+                value=iso_duration(value, designator, is_time),
+                kind=kind,
+            )
+        )
+        claims.add(a, b)
+    return items

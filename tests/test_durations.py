@@ -24,6 +24,9 @@ def values(text: str) -> list[str]:
         ("每星期两次，连续4星期。", ["P4W"]),
         ("观察１２个月。", ["P12M"]),
         ("研究已进行一年半。", ["P18M"]),
+        ("注射后1、3、6个月复查。", ["P1M", "P3M", "P6M"]),
+        ("于3和6个月时评估。", ["P3M", "P6M"]),
+        ("治疗两个半月。", ["P2.5M"]),
     ],
 )
 def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
@@ -41,7 +44,11 @@ def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
         "NCT04631406试验登记。",
         "6分钟步行距离增加42米。",  # the 6 minutes name a test
         "计划在2025年上半年启动。",  # a half of the calendar year
+        "（本文阅读时长：3分钟）",
+        "电话：400-810-1234",
+        "自民国112年起收案。",  # a Minguo year, not 112 years
     ],
 )
 def test_not_durations(body: str) -> None:
-    assert values(body) == []
+    for text in both_scripts(body):
+        assert values(text) == []
