@@ -69,6 +69,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:(?<![A-Za-z])(?:OR|HR|RR)\s*(?:=|:|为)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
+        # 百分之八十, 百分之七十五点五: a percentage written out in words
+        "cn_percent": re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"),
+        # 翻了一番 = 2 fold, 翻两番 = 4 fold
+        "doublings": re.compile(r"翻了?(?P<cn>[一两二三])番"),
     }
 
 
@@ -145,6 +149,14 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             found.append(_Value(m.start(), m.end(), (parse_number(m.group("cn2")) or 0) * 10, "percent", "end"))
         else:
             found.append(_Value(m.start(), m.end(), first, "percent"))
+    for m in p["cn_percent"].finditer(text):
+        value = _spelled_decimal(m.group("cn"))
+        if value is not None and usable(m.start(), m.end()):
+            found.append(_Value(m.start(), m.end(), value, "percent"))
+    for m in p["doublings"].finditer(text):
+        times = parse_number(m.group("cn"))
+        if times and usable(m.start("cn"), m.end()):  # the span leaves 翻了 as the verb before it
+            found.append(_Value(m.start("cn"), m.end(), float(2 ** int(times)), "fold"))
     for m in p["points"].finditer(text):
         if usable(m.start("num"), m.end()):
             unit = (
@@ -187,6 +199,16 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         if usable(m.start("num"), m.end()) and _is_responder_count(text, m.end(), layout.clause_bounds(m.start())[1]):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     return found
+
+
+def _spelled_decimal(words: str) -> float | None:
+    """七十五点五 = 75.5: a Chinese numeral with digits after 点."""
+    whole, _, fraction = words.partition("点")
+    value = parse_number(whole)
+    if value is None:
+        return None
+    digits = "".join(str(int(parse_number(ch) or 0)) for ch in fraction)  # 零 and 〇 read as 0
+    return value + (float("0." + digits) if digits else 0.0)
 
 
 def _is_responder_count(text: str, end: int, clause_end: int) -> bool:
