@@ -6,6 +6,7 @@ written to OUT/errors/, and every other article is published as usual.
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,7 +94,10 @@ def publish_run(
     records = [o.record for o in outcomes if o.record is not None]
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
     write_tables(records, out_dir / "csv", bom=bom)
-    entries = [{"id": r["id"], "path": r["source"]["path"], "sha256": r["source"]["sha256"]} for r in records]
+    entries = [
+        {"id": r["id"], "path": r["source"]["path"], "sha256": r["source"]["sha256"], "modified": source_modified(r)}
+        for r in records
+    ]
     write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
     summary = RunSummary(articles_read=len(outcomes), published=len(records))
     counts: Counter[str] = Counter()
@@ -103,6 +107,13 @@ def publish_run(
     summary.facts.update(counts)
     summary.failures = [(o.path, (o.error or "").splitlines()[0]) for o in outcomes if o.record is None]
     return summary
+
+
+def source_modified(record: dict[str, Any]) -> str:
+    """When the article's source file last changed (UTC, ISO 8601): what a polling consumer compares."""
+    path = Path(record["source"]["path"])
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def batches(paths: list[Path], size: int) -> list[list[Path]]:

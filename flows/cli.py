@@ -114,6 +114,32 @@ def evaluate_command(
                 console.print(f"unexpected {kind} {extra}", markup=False)
 
 
+@app.command(epilog="Example:  stemwire validate --out output")
+def validate(
+    out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`."),
+) -> None:
+    """Check published output with real processors: JSON Schema, pyld, rdflib, SHACL, CSVW."""
+    from flows.validate import MAX_SHOWN, validate_output
+
+    if not (out / "records").is_dir():
+        err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
+        raise typer.Exit(2)
+    checks = validate_output(out)
+    table = Table(title=f"validation of {out}")
+    for column in ("check", "checked", "problems"):
+        table.add_column(column, justify="left" if column == "check" else "right")
+    for c in checks:
+        table.add_row(c.name, str(c.checked), "[green]0[/green]" if c.ok else f"[red]{len(c.problems)}[/red]")
+    console.print(table)
+    failed = [c for c in checks if not c.ok]
+    for c in failed:
+        err_console.print(f"[red]{c.name}[/red]")
+        for problem in c.problems[:MAX_SHOWN]:
+            err_console.print(f"  {problem}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command(epilog="Example:  stemwire schema --check")
 def schema(check: bool = typer.Option(False, help="Only check that the committed schema is current.")) -> None:
     """Regenerate schemas/article.schema.json from the pydantic models."""

@@ -38,6 +38,7 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
         "articles.csv",
         "cell_types.csv",
         "conditions.csv",
+        "csv-metadata.json",
         "dates.csv",
         "durations.csv",
         "metrics.csv",
@@ -58,3 +59,21 @@ def test_cli_run_reports_failures_with_exit_status(tmp_path: Path) -> None:
 def test_cli_run_names_a_missing_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "raw folder does not exist" in result.output
+
+
+def test_cli_validate_passes_a_run_and_fails_a_damaged_one(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FIXTURES / "articles" / "ms-hsct-hant.txt", raw)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", "--raw", str(raw), "--out", str(out)]).exit_code == 0
+    result = CliRunner().invoke(app, ["validate", "--out", str(out)])
+    assert result.exit_code == 0 and "CSVW" in result.output
+    (out / "csv" / "articles.csv").unlink()
+    result = CliRunner().invoke(app, ["validate", "--out", str(out)])
+    assert result.exit_code == 1 and "articles.csv" in result.output
+
+
+def test_cli_validate_names_a_folder_without_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "no records folder" in result.output

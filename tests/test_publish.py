@@ -1,48 +1,44 @@
+import copy
 import csv
 import io
 import json
+import os
+import shutil
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
 from flows.batch import process_article, publish_article, publish_run
-from flows.publish.jsonld import CONTEXT_FILE
+from flows.publish.jsonld import article_document, local_document_loader
 from flows.publish.tables import cell, render_table
-from tests.helpers import FIXTURES
+from flows.validate import validate_output
+from tests.helpers import DEV_CORPUS, FIXTURES
 
 
-def local_loader(out_dir: Path):
-    """A pyld document loader that serves only the published local context: no network."""
-
-    def load(url: str, options: Any = None) -> dict[str, Any]:
-        if not url.endswith(CONTEXT_FILE):
-            raise RuntimeError(f"unexpected remote document {url}")
-        return {
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": json.loads((out_dir / CONTEXT_FILE).read_text(encoding="utf-8")),
-        }
-
-    return load
+def publish(raw_paths: list[Path], out: Path, bom: bool = False) -> Path:
+    outcomes = [process_article(p) for p in raw_paths]
+    for o in outcomes:
+        publish_article(o, out)
+    publish_run(outcomes, out, bom=bom)
+    return out
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    outcomes = [process_article(p) for p in sorted((FIXTURES / "articles").glob("*.txt"))]
-    for o in outcomes:
-        publish_article(o, out)
-    publish_run(outcomes, out)
-    return out
+    return publish(sorted((FIXTURES / "articles").glob("*.txt")), tmp_path_factory.mktemp("out"))
+
+
+def problems(out: Path) -> dict[str, list[str]]:
+    return {c.name: c.problems for c in validate_output(out) if c.problems}
 
 
 def test_jsonld_parses_offline_in_pyld_and_rdflib(published: Path) -> None:
     files = sorted((published / "jsonld").glob("*.jsonld"))
     assert len(files) == len(list((FIXTURES / "gold").glob("*.gold.json")))
-    loader = local_loader(published)
+    loader = local_document_loader(published)
     for path in files:
         doc = json.loads(path.read_text(encoding="utf-8"))
         base = path.resolve().as_uri()
@@ -54,24 +50,75 @@ def test_jsonld_parses_offline_in_pyld_and_rdflib(published: Path) -> None:
         assert len(Graph().parse(path, format="json-ld")) == len(graph)
 
 
-def test_cell_types_and_trials_have_shared_public_ids(published: Path) -> None:
+def test_local_loader_refuses_the_network(published: Path) -> None:
+    with pytest.raises(ValueError, match="remote"):
+        local_document_loader(published)("https://schema.org/")
+
+
+def test_published_output_passes_every_check(published: Path) -> None:
+    assert problems(published) == {}
+
+
+def test_trials_carry_conditions_interventions_and_study_results(published: Path) -> None:
     graph = Graph()
     for path in (published / "jsonld").glob("*.jsonld"):
         graph.parse(path, format="json-ld")
-    rows = graph.query(
-        "SELECT ?t ?phase WHERE { ?t a <https://schema.org/MedicalTrial> ; <https://schema.org/phase> ?phase }"
-    )
-    assert ("https://clinicaltrials.gov/study/NCT02590692", "1") in {(str(t), str(p)) for t, p in rows}
+    query = """
+        PREFIX s: <https://schema.org/>
+        SELECT ?phase ?code ?cell WHERE {
+          <https://clinicaltrials.gov/study/NCT02590692> s:phase ?phase ;
+              s:healthCondition/s:code/s:codeValue ?code ; s:studySubject ?cell .
+        }"""
+    rows = {(str(p), str(c), str(cell)) for p, c, cell in graph.query(query)}
+    assert ("1", "H35.3", "http://purl.obolibrary.org/obo/CL_0002586") in rows
     cl = URIRef("http://purl.obolibrary.org/obo/CL_0002586")
     assert (cl, URIRef("https://schema.org/termCode"), Literal("CL:0002586")) in graph
+    results = graph.query(
+        """PREFIX s: <https://schema.org/> PREFIX sw: <https://stemwire.example.org/vocab#>
+        SELECT ?v WHERE { <https://clinicaltrials.gov/study/NCT02590692> s:variableMeasured [ s:value ?v ] }"""
+    )
+    assert len(list(results)) >= 3
+
+
+def test_shapes_catch_a_trial_without_identifier_and_a_metric_without_measure(published: Path, tmp_path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    target = out / "jsonld" / "sci-opc-hant-tw.jsonld"
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    broken = copy.deepcopy(doc)
+    for node in broken["mentions"] + broken["studies"]:
+        node.pop("identifier", None)
+    del broken["studies"][0]["variableMeasured"][0]["measure"]
+    target.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    found = problems(out)["JSON-LD conforms to schemas/shapes.ttl (pyshacl)"]
+    assert any("identifier" in p for p in found) and any("vocab#measure" in p for p in found)
+
+
+def test_the_same_trial_under_two_ids_is_reported(published: Path, tmp_path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    record = json.loads((out / "records" / "sci-opc-hant-tw.json").read_text(encoding="utf-8"))
+    record["id"] = "copy"
+    record["trials"][0]["url"] = "https://example.org/other-page"
+    (out / "jsonld" / "copy.jsonld").write_text(json.dumps(article_document(record)), encoding="utf-8")
+    assert problems(out)["one node per trial and per cell type"] == ["trial KCT0005678: 2 nodes"]
+
+
+def test_catalog_lists_hash_and_modification_time(published: Path) -> None:
+    catalog = json.loads((published / "catalog.jsonld").read_text(encoding="utf-8"))
+    entries = {e["name"]: e for e in catalog["dataset"]}
+    assert len(entries) == len(list((published / "records").glob("*.json")))
+    entry = entries["ms-hsct-hant"]
+    mtime = int(os.stat(FIXTURES / "articles" / "ms-hsct-hant.txt").st_mtime)
+    assert entry["dateModified"].endswith("Z") and entry["schemaVersion"] == catalog["schemaVersion"]
+    assert catalog["dateModified"] == max(e["dateModified"] for e in entries.values())
+    assert entry["dateModified"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mtime))
 
 
 def test_failed_article_is_reported_and_others_published(published: Path) -> None:
     error = json.loads((published / "errors" / "broken-empty.txt.json").read_text(encoding="utf-8"))
     assert error["reason"] == "file is empty"
     assert not (published / "records" / "broken-empty.json").exists()
-    catalog = json.loads((published / "catalog.jsonld").read_text(encoding="utf-8"))
-    assert len(catalog["dataset"]) == len(list((published / "records").glob("*.json"))) > 3
 
 
 def test_csv_tables_have_stable_headers_and_article_ids(published: Path) -> None:
@@ -84,6 +131,30 @@ def test_csv_tables_have_stable_headers_and_article_ids(published: Path) -> None
     assert all("e" not in r["value"].lower() for r in rows), "numbers must be plain decimals"
 
 
+def test_csvw_check_catches_a_broken_foreign_key(published: Path, tmp_path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    dates = out / "csv" / "dates.csv"
+    text = dates.read_bytes().decode("utf-8")
+    first_id = text.split("\r\n")[1].split(",")[0]
+    dates.write_bytes(text.replace(f"\r\n{first_id},", "\r\nno-such-article,", 1).encode("utf-8"))
+    found = problems(out)["CSV tables match their CSVW metadata (csvw)"]
+    assert found and "no-such-article" in found[0]
+
+
+def test_formula_in_an_article_is_text_in_every_table(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "formula.txt").write_text(
+        '=HYPERLINK("http://x.example")干细胞新闻\n\n研究(NCT01234567)纳入20名患者。\n', encoding="utf-8"
+    )
+    out = publish([raw / "formula.txt"], tmp_path / "out", bom=True)
+    articles = (out / "csv" / "articles.csv").read_text(encoding="utf-8-sig")
+    title = next(csv.DictReader(io.StringIO(articles)))["title"]
+    assert title.startswith("'=HYPERLINK(")
+    assert problems(out) == {}
+
+
 def test_cells_that_start_a_formula_are_neutralised() -> None:
     assert cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert cell("@SUM(A1)") == "'@SUM(A1)"
@@ -91,3 +162,11 @@ def test_cells_that_start_a_formula_are_neutralised() -> None:
     assert cell(1e8) == "100000000"
     table = render_table("dates", [{"article_id": "a", "text": 'x,"y"\nz'}], bom=True)
     assert table.startswith("\ufeffarticle_id,") and '"x,""y""\nz"' in table
+
+
+@pytest.mark.skipif(not DEV_CORPUS.exists(), reason="../shared/corpus/dev is absent")
+def test_dev_corpus_output_passes_every_check(tmp_path) -> None:
+    out = publish(sorted(DEV_CORPUS.glob("*.txt")), tmp_path / "out")
+    checks = {c.name: c for c in validate_output(out)}
+    assert all(c.ok for c in checks.values()), {n: c.problems[:3] for n, c in checks.items() if not c.ok}
+    assert checks["one node per trial and per cell type"].checked > 30

@@ -8,7 +8,10 @@ the Cell Ontology PURL) so the same thing has the same @id in every article and 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from schemas import SCHEMA_VERSION
@@ -17,7 +20,8 @@ DEFAULT_BASE_IRI = "https://stemwire.example.org/"
 CONTEXT_FILE = "context.jsonld"
 CL_PURL = "http://purl.obolibrary.org/obo/"
 CL_SET = "http://purl.obolibrary.org/obo/cl.owl"
-# UN/CEFACT common codes where one exists for a unit we publish.
+# unitCode: a UN/CEFACT common code where one exists, else a UCUM code with its "UCUM:" prefix
+# (schema.org admits other code systems written with a prefix).
 UNIT_CODES = {
     "percent": "P1",
     "days": "DAY",
@@ -31,11 +35,37 @@ UNIT_CODES = {
     "km": "KMT",
     "cm": "CMT",
     "mm": "MMT",
+    "mL": "MLT",
+    "g/L": "GL",
+    "mmHg": "HP",
+    "percentage_point": "UCUM:%",
+    "cells": "UCUM:{cells}",
+    "cells/kg": "UCUM:{cells}/kg",
+    "mg/dL": "UCUM:mg/dL",
+    "mmol/L": "UCUM:mmol/L",
+    "mmol/mol": "UCUM:mmol/mol",
+    "ng/mL": "UCUM:ng/mL",
+    "pg/mL": "UCUM:pg/mL",
+    "pmol/L": "UCUM:pmol/L",
+    "U/L": "UCUM:U/L",
 }
+UNSPECIFIED_MEASURE = "unspecified"
 
 
 def context_document() -> str:
     return resources.files("schemas").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+
+
+def local_document_loader(out_dir: Path) -> Callable[..., dict[str, Any]]:
+    """A pyld document loader that serves the context published in `out_dir` and refuses the network."""
+    context = json.loads((out_dir / CONTEXT_FILE).read_text(encoding="utf-8"))
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        if url.rsplit("/", 1)[-1] != CONTEXT_FILE:
+            raise ValueError(f"stemwire output refers to no remote document, yet {url} was asked for")
+        return {"contextUrl": None, "documentUrl": url, "document": context}
+
+    return load
 
 
 def article_iri(base_iri: str, article_id: str) -> str:
@@ -58,22 +88,45 @@ def reference_iri(ref: dict[str, Any]) -> str | None:
     return ref.get("url")
 
 
+def condition_iri(base_iri: str, condition: dict[str, Any]) -> str:
+    return f"{base_iri.rstrip('/')}/condition/{condition['key']}"
+
+
 def _span(item: dict[str, Any]) -> dict[str, Any]:
     return {"start": item["start"], "end": item["end"], "text": item["text"]}
 
 
-def _trial(trial: dict[str, Any]) -> dict[str, Any]:
+def _names(english: str, zh: str, language: str) -> list[dict[str, str]]:
+    return [{"@value": english, "@language": "en"}, {"@value": zh, "@language": language}]
+
+
+def _condition(base_iri: str, c: dict[str, Any], language: str) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": condition_iri(base_iri, c),
+        "@type": "MedicalCondition",
+        "name": _names(c["name"], c["name_zh"], language),
+    }
+    if c.get("icd10"):
+        node["code"] = {"@type": "MedicalCode", "codeValue": c["icd10"], "codingSystem": "ICD-10"}
+    return node
+
+
+def _trial(trial: dict[str, Any], conditions: dict[str, str], cells: dict[str, str]) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@id": trial["url"],
         "@type": "MedicalTrial",
         "name": trial["registry_id"],
         "identifier": {"@type": "PropertyValue", "propertyID": trial["registry"], "value": trial["registry_id"]},
         "url": trial["url"],
+        "healthCondition": [conditions[k] for k in trial["conditions"] if k in conditions],
+        "studySubject": [cells[k] for k in trial["interventions"] if k in cells],
     }
     if trial.get("phase"):
         node["phase"] = trial["phase"]
     if trial.get("enrollment") is not None:
         node["enrollment"] = trial["enrollment"]
+    if trial.get("follow_up"):
+        node["followUp"] = trial["follow_up"]
     return node
 
 
@@ -90,34 +143,70 @@ def _cell_type(base_iri: str, cell: dict[str, Any]) -> dict[str, Any]:
     if cell.get("cl_id"):
         node["termCode"] = cell["cl_id"]
         node["inDefinedTermSet"] = CL_SET
-    if cell.get("abbreviations"):
-        node["alternateName"] = cell["abbreviations"]
+    alternate = cell.get("abbreviations", []) + cell.get("products", [])
+    if alternate:
+        node["alternateName"] = alternate
     return node
 
 
-def _metric(m: dict[str, Any], study_iris: dict[str, str]) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "PropertyValue", "value": m["value"], **_span(m)}
+def _metric(m: dict[str, Any]) -> dict[str, Any]:
+    measure = m.get("measure") or UNSPECIFIED_MEASURE
+    node: dict[str, Any] = {"@type": "PropertyValue", "name": measure, "measure": measure, "value": m["value"]}
+    if m.get("measure_key"):
+        node["propertyID"] = m["measure_key"]
     if m.get("unit"):
         node["unitText"] = m["unit"]
         if m["unit"] in UNIT_CODES:
             node["unitCode"] = UNIT_CODES[m["unit"]]
-    if m.get("measure"):
-        node["propertyID"] = m["measure"]
-        node["measure"] = m["measure"]
     for key in ("direction", "qualifier"):
         if m.get(key):
             node[key] = m[key]
     if m.get("range_part"):
         node["rangePart"] = m["range_part"]
-    if m.get("study") in study_iris:
-        node["study"] = study_iris[m["study"]]
+    return {**node, **_span(m)}
+
+
+def _study(
+    s: dict[str, Any], iri: str, metrics: list[dict[str, Any]], trials: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """A registered trial (the same node as its mention, by @id), or a study only this article reports."""
+    node: dict[str, Any] = {"@id": iri, "@type": "MedicalTrial" if s["trial_ids"] else "MedicalStudy"}
+    if not s["trial_ids"]:
+        node["name"] = s["label"]
+        node["studyKind"] = s["kind"]
+    node["variableMeasured"] = [_metric(m) for m in metrics if m.get("study") == s["id"]]
+    if s["trial_ids"] and s["trial_ids"][0] in trials:
+        node["identifier"] = trials[s["trial_ids"][0]]["identifier"]
+    return node
+
+
+def _citation(ref: dict[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "ScholarlyArticle", "text": ref["text"], "start": ref["start"], "end": ref["end"]}
+    ref_iri = reference_iri(ref)
+    if ref_iri:
+        node["@id"] = ref_iri
+    ids = [
+        {"@type": "PropertyValue", "propertyID": k.upper(), "value": ref[k]}
+        for k in ("doi", "pmid", "pmcid")
+        if ref.get(k)
+    ]
+    if ids:
+        node["identifier"] = ids
+    if ref.get("url"):
+        node["url"] = ref["url"]
     return node
 
 
 def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
+    """The article as schema.org JSON-LD: what it is about, what it mentions, the studies it reports
+    with their results, what it cites, and every span it was read from."""
     iri = article_iri(base_iri, record["id"])
+    language = record["source"]["language"]
+    cells = {c["key"]: cell_type_iri(base_iri, c) for c in record["cell_types"]}
+    conditions = {c["key"]: condition_iri(base_iri, c) for c in record["conditions"]}
+    trial_nodes = {t["registry_id"]: _trial(t, conditions, cells) for t in record["trials"]}
     study_iris = {
-        s["id"]: (next((t["url"] for t in record["trials"] if t["registry_id"] in s["trial_ids"]), f"{iri}#{s['id']}"))
+        s["id"]: (trial_nodes[s["trial_ids"][0]]["@id"] if s["trial_ids"] else f"{iri}#{s['id']}")
         for s in record["studies"]
     }
     reports_results = bool(record["metrics"]) or bool(record["trials"])
@@ -126,14 +215,18 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         "@id": iri,
         "@type": "MedicalScholarlyArticle" if reports_results else "NewsArticle",
         "schemaVersion": SCHEMA_VERSION,
-        "inLanguage": record["source"]["language"],
+        "inLanguage": language,
         "sha256": record["source"]["sha256"],
         "sourcePath": record["source"]["path"],
         "script": record["source"]["script"],
-        "about": [t["url"] for t in record["trials"]],
-        "mentions": [_cell_type(base_iri, c) for c in record["cell_types"]] + [_trial(t) for t in record["trials"]],
-        "citation": [],
-        "variableMeasured": [_metric(m, study_iris) for m in record["metrics"]],
+        "about": [t["url"] for t in record["trials"]] + list(conditions.values()),
+        "mentions": [_cell_type(base_iri, c) for c in record["cell_types"]]
+        + [_condition(base_iri, c, language) for c in record["conditions"]]
+        + list(trial_nodes.values()),
+        "citation": [_citation(r) for r in record["references"]],
+        "studies": [_study(s, study_iris[s["id"]], record["metrics"], trial_nodes) for s in record["studies"]],
+        # Results no study claims stay with the article.
+        "variableMeasured": [_metric(m) for m in record["metrics"] if m.get("study") not in study_iris],
         "dates": [
             {"@type": "DateMention", "isoValue": d["value"], "precision": d["precision"], "role": d["role"], **_span(d)}
             for d in record["dates"]
@@ -143,53 +236,40 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
             {"@type": "DurationMention", "isoValue": d["value"], "kind": d["kind"], **_span(d)}
             for d in record["durations"]
         ],
-        "studies": [
-            {
-                "@id": study_iris[s["id"]],
-                "@type": "MedicalTrial" if s["trial_ids"] else "MedicalStudy",
-                "name": s["label"],
-            }
-            for s in record["studies"]
+        "spans": [
+            {"@type": "Mention", "mentionType": m["type"], "key": m["key"], **_span(m)} for m in record["mentions"]
         ],
-        "spans": [{"@type": "Mention", "mentionType": m["type"], **_span(m)} for m in record["mentions"]],
     }
     if record.get("title"):
         doc["headline"] = record["title"]
     if record.get("date_published"):
         doc["datePublished"] = record["date_published"]
-    for ref in record["references"]:
-        node: dict[str, Any] = {"@type": "ScholarlyArticle", "text": ref["text"]}
-        ref_iri = reference_iri(ref)
-        if ref_iri:
-            node["@id"] = ref_iri
-        ids = [
-            {"@type": "PropertyValue", "propertyID": k.upper(), "value": ref[k]}
-            for k in ("doi", "pmid", "pmcid")
-            if ref.get(k)
-        ]
-        if ids:
-            node["identifier"] = ids
-        if ref.get("url"):
-            node["url"] = ref["url"]
-        doc["citation"].append(node)
     return doc
 
 
 def catalog_document(entries: list[dict[str, Any]], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
-    """A schema.org DataCatalog listing every published article (entries: id, path, sha256, file)."""
-    return {
+    """A schema.org DataCatalog of every published article, for consumers that poll for changes.
+
+    entries: id, path, sha256 and modified (ISO 8601 time the source last changed). Each entry is a
+    Dataset about the article's @id, so the catalog and the articles merge into one graph.
+    """
+    base = base_iri.rstrip("/")
+    ordered = sorted(entries, key=lambda e: e["id"])
+    catalog: dict[str, Any] = {
         "@context": CONTEXT_FILE,
-        "@id": f"{base_iri.rstrip('/')}/catalog",
+        "@id": f"{base}/catalog",
         "@type": "DataCatalog",
         "name": "stemwire articles",
         "schemaVersion": SCHEMA_VERSION,
         "dataset": [
             {
-                "@id": article_iri(base_iri, e["id"]),
+                "@id": f"{base}/dataset/{e['id']}",
                 "@type": "Dataset",
                 "name": e["id"],
+                "about": article_iri(base_iri, e["id"]),
                 "sourcePath": e["path"],
                 "sha256": e["sha256"],
+                "dateModified": e["modified"],
                 "schemaVersion": SCHEMA_VERSION,
                 "distribution": [
                     {
@@ -204,6 +284,9 @@ def catalog_document(entries: list[dict[str, Any]], base_iri: str = DEFAULT_BASE
                     },
                 ],
             }
-            for e in sorted(entries, key=lambda e: e["id"])
+            for e in ordered
         ],
     }
+    if ordered:
+        catalog["dateModified"] = max(e["modified"] for e in ordered)
+    return catalog

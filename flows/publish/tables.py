@@ -1,4 +1,5 @@
-"""CSV tables for analysts: one per fact type plus articles.csv, each row keyed by article_id.
+"""CSV tables for analysts: one per fact type plus articles.csv, each row keyed by article_id, and the
+CSV on the Web metadata that describes them (csv/csv-metadata.json: columns, datatypes, keys).
 
 UTF-8 (optionally with a BOM so Excel reads Chinese), RFC 4180 quoting and CRLF line ends, a fixed
 column order, numbers as plain decimals, and text cells that a spreadsheet would run as a formula
@@ -9,64 +10,134 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flows.publish.files import write_text_atomic
+from flows.publish.files import write_json_atomic, write_text_atomic
+from schemas import SCHEMA_VERSION
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FACT_TABLES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")
+METADATA_FILE = "csv-metadata.json"
+LIST_SEPARATOR = "|"  # keys and product names never contain it
 
-TABLES: dict[str, list[str]] = {
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    datatype: str = "string"
+    is_list: bool = False
+    description: str = ""
+
+
+def _c(name: str, datatype: str = "string", description: str = "", is_list: bool = False) -> Column:
+    return Column(name, datatype, is_list, description)
+
+
+_SPAN = [
+    _c("start", "integer", "Offset of the first character in the original text."),
+    _c("end", "integer", "Offset just past the last character."),
+    _c("text", description="The original text of the span."),
+]
+_INDEX = _c("index", "integer", "Position of the fact in the article's record.")
+
+TABLES: dict[str, list[Column]] = {
     "articles": [
-        "article_id",
-        "title",
-        "date_published",
-        "language",
-        "script",
-        "source_path",
-        "sha256",
-        "cell_types",
-        "conditions",
-        "trials",
-        "dates",
-        "durations",
-        "metrics",
-        "references",
+        _c("article_id", description="Stable article id (from the source file name)."),
+        _c("title"),
+        _c("date_published", description="The article's own dateline, ISO 8601."),
+        _c("language", description="zh-Hant or zh-Hans."),
+        _c("script", description="traditional, simplified, mixed or unknown."),
+        _c("source_path"),
+        _c("sha256", description="SHA-256 of the source file's bytes."),
+        *[_c(f"{name}_count", "integer", f"Number of {name.replace('_', ' ')} facts.") for name in FACT_TABLES],
     ],
-    "cell_types": ["article_id", "key", "name", "cl_id", "name_zh_hans", "name_zh_hant", "products", "mention_count"],
-    "conditions": ["article_id", "key", "name", "icd10", "name_zh", "mention_count"],
+    "cell_types": [
+        _c("article_id"),
+        _c("key", description="Gazetteer key."),
+        _c("name", description="Cell Ontology label, or the gazetteer's English label."),
+        _c("cl_id", description="Cell Ontology id (CL:0000047), empty where CL has none."),
+        _c("name_zh_hans"),
+        _c("name_zh_hant"),
+        _c("products", description="Product names made of this cell type.", is_list=True),
+        _c("mention_count", "integer"),
+    ],
+    "conditions": [
+        _c("article_id"),
+        _c("key", description="Condition vocabulary key."),
+        _c("name"),
+        _c("icd10", description="WHO ICD-10 category, where one fits."),
+        _c("name_zh", description="The name as the article first writes it."),
+        _c("mention_count", "integer"),
+    ],
     "trials": [
-        "article_id",
-        "registry_id",
-        "registry",
-        "url",
-        "phase",
-        "enrollment",
-        "conditions",
-        "interventions",
-        "follow_up",
-        "study",
-        "mention_count",
+        _c("article_id"),
+        _c("registry_id"),
+        _c("registry"),
+        _c("url", "anyURI"),
+        _c("phase", description='Normalised phase: "1", "1/2a", "2", "3".'),
+        _c("enrollment", "integer"),
+        _c("conditions", description="Condition keys.", is_list=True),
+        _c("interventions", description="Cell-type keys.", is_list=True),
+        _c("follow_up", description="ISO 8601 duration."),
+        _c("study"),
+        _c("mention_count", "integer"),
     ],
-    "dates": ["article_id", "value", "precision", "role", "relative", "start", "end", "text"],
-    "durations": ["article_id", "value", "kind", "qualifier", "range_part", "study", "start", "end", "text"],
+    "dates": [
+        _c("article_id"),
+        _INDEX,
+        _c("value", description="ISO 8601 date at the text's precision; empty when unresolved."),
+        _c("precision", description="year, month, week or day."),
+        _c("role", description="event, dateline or reference."),
+        _c("relative", "boolean", "Resolved from context."),
+        *_SPAN,
+    ],
+    "durations": [
+        _c("article_id"),
+        _INDEX,
+        _c("value", description="ISO 8601 duration."),
+        _c("kind", description="length or time_point."),
+        _c("qualifier", description="~, >=, <=, > or <; empty when exact."),
+        _c("range_part", description="start or end of a range."),
+        _c("study"),
+        *_SPAN,
+    ],
     "metrics": [
-        "article_id",
-        "value",
-        "unit",
-        "measure",
-        "direction",
-        "qualifier",
-        "range_part",
-        "study",
-        "measure_text",
-        "start",
-        "end",
-        "text",
+        _c("article_id"),
+        _INDEX,
+        _c("value", "decimal"),
+        _c("unit"),
+        _c("measure"),
+        _c("direction", description="increase, decrease or improvement."),
+        _c("qualifier", description="~, >=, <=, > or <; empty when exact."),
+        _c("range_part"),
+        _c("study"),
+        _c("measure_text", description="The words of the text that name the measure."),
+        *_SPAN,
     ],
-    "references": ["article_id", "number", "doi", "pmid", "pmcid", "url", "start", "end", "text"],
+    "references": [
+        _c("article_id"),
+        _INDEX,
+        _c("number", "integer", "The list number, where the entry has one."),
+        _c("doi"),
+        _c("pmid"),
+        _c("pmcid"),
+        _c("url", "anyURI"),
+        *_SPAN,
+    ],
+}
+
+PRIMARY_KEYS = {
+    "articles": ["article_id"],
+    "cell_types": ["article_id", "key"],
+    "conditions": ["article_id", "key"],
+    "trials": ["article_id", "registry_id"],
+    "dates": ["article_id", "index"],
+    "durations": ["article_id", "index"],
+    "metrics": ["article_id", "index"],
+    "references": ["article_id", "index"],
 }
 
 
@@ -76,10 +147,9 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        text = format(Decimal(str(value)).normalize(), "f")
-        return text
-    if isinstance(value, list):  # keys and names never contain "|"
-        value = "|".join(map(str, value))
+        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(map(str, value))
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -96,21 +166,59 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "script": record["source"]["script"],
             "source_path": record["source"]["path"],
             "sha256": record["source"]["sha256"],
-            **{k: len(record[k]) for k in FACT_TABLES},
+            **{f"{k}_count": len(record[k]) for k in FACT_TABLES},
         }
     )
     for name in FACT_TABLES:
-        rows[name] = [{"article_id": aid, **item} for item in record[name]]
+        rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record[name])]
     return rows
 
 
 def render_table(name: str, rows: list[dict[str, Any]], bom: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(TABLES[name])
+    names = [c.name for c in TABLES[name]]
+    writer.writerow(names)
     for row in rows:
-        writer.writerow([cell(row.get(col)) for col in TABLES[name]])
+        writer.writerow([cell(row.get(col)) for col in names])
     return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def _column_metadata(column: Column, required: bool) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": column.name, "titles": column.name, "datatype": column.datatype}
+    if column.is_list:
+        meta["separator"] = LIST_SEPARATOR
+    if column.description:
+        meta["dc:description"] = column.description
+    if required:
+        meta["required"] = True
+    return meta
+
+
+def table_group_metadata() -> dict[str, Any]:
+    """CSVW metadata for the tables: columns with datatypes, primary keys, and every table's article_id
+    as a foreign key into articles.csv."""
+    tables = []
+    for name, columns in TABLES.items():
+        schema: dict[str, Any] = {
+            "columns": [_column_metadata(c, c.name in PRIMARY_KEYS[name]) for c in columns],
+            "primaryKey": PRIMARY_KEYS[name],
+        }
+        if name != "articles":
+            schema["foreignKeys"] = [
+                {
+                    "columnReference": "article_id",
+                    "reference": {"resource": "articles.csv", "columnReference": "article_id"},
+                }
+            ]
+        tables.append({"url": f"{name}.csv", "tableSchema": schema})
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:title": "stemwire facts",
+        "dc:hasVersion": SCHEMA_VERSION,
+        "dialect": {"encoding": "utf-8", "lineTerminators": ["\r\n"], "header": True},
+        "tables": tables,
+    }
 
 
 def write_tables(records: list[dict[str, Any]], csv_dir: Path, bom: bool = False) -> list[Path]:
@@ -123,4 +231,5 @@ def write_tables(records: list[dict[str, Any]], csv_dir: Path, bom: bool = False
         path = csv_dir / f"{name}.csv"
         write_text_atomic(path, render_table(name, combined[name], bom=bom))
         written.append(path)
-    return written
+    write_json_atomic(csv_dir / METADATA_FILE, table_group_metadata())
+    return [*written, csv_dir / METADATA_FILE]
