@@ -13,6 +13,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from schemas import SCHEMA_VERSION
 
@@ -111,12 +112,19 @@ def _condition(base_iri: str, c: dict[str, Any], language: str) -> dict[str, Any
     return node
 
 
-def _trial(trial: dict[str, Any], conditions: dict[str, str], cells: dict[str, str]) -> dict[str, Any]:
+def _trial(base_iri: str, trial: dict[str, Any], conditions: dict[str, str], cells: dict[str, str]) -> dict[str, Any]:
+    # The identifier has an @id of its own so that every article's copy of it merges into one node.
+    identifier_iri = f"{base_iri.rstrip('/')}/registry-id/{quote(trial['registry_id'], safe='')}"
     node: dict[str, Any] = {
         "@id": trial["url"],
         "@type": "MedicalTrial",
         "name": trial["registry_id"],
-        "identifier": {"@type": "PropertyValue", "propertyID": trial["registry"], "value": trial["registry_id"]},
+        "identifier": {
+            "@id": identifier_iri,
+            "@type": "PropertyValue",
+            "propertyID": trial["registry"],
+            "value": trial["registry_id"],
+        },
         "url": trial["url"],
         "healthCondition": [conditions[k] for k in trial["conditions"] if k in conditions],
         "studySubject": [cells[k] for k in trial["interventions"] if k in cells],
@@ -166,17 +174,13 @@ def _metric(m: dict[str, Any]) -> dict[str, Any]:
     return {**node, **_span(m)}
 
 
-def _study(
-    s: dict[str, Any], iri: str, metrics: list[dict[str, Any]], trials: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
+def _study(s: dict[str, Any], iri: str, metrics: list[dict[str, Any]]) -> dict[str, Any]:
     """A registered trial (the same node as its mention, by @id), or a study only this article reports."""
     node: dict[str, Any] = {"@id": iri, "@type": "MedicalTrial" if s["trial_ids"] else "MedicalStudy"}
     if not s["trial_ids"]:
         node["name"] = s["label"]
         node["studyKind"] = s["kind"]
     node["variableMeasured"] = [_metric(m) for m in metrics if m.get("study") == s["id"]]
-    if s["trial_ids"] and s["trial_ids"][0] in trials:
-        node["identifier"] = trials[s["trial_ids"][0]]["identifier"]
     return node
 
 
@@ -204,7 +208,7 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
     language = record["source"]["language"]
     cells = {c["key"]: cell_type_iri(base_iri, c) for c in record["cell_types"]}
     conditions = {c["key"]: condition_iri(base_iri, c) for c in record["conditions"]}
-    trial_nodes = {t["registry_id"]: _trial(t, conditions, cells) for t in record["trials"]}
+    trial_nodes = {t["registry_id"]: _trial(base_iri, t, conditions, cells) for t in record["trials"]}
     study_iris = {
         s["id"]: (trial_nodes[s["trial_ids"][0]]["@id"] if s["trial_ids"] else f"{iri}#{s['id']}")
         for s in record["studies"]
@@ -224,7 +228,7 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         + [_condition(base_iri, c, language) for c in record["conditions"]]
         + list(trial_nodes.values()),
         "citation": [_citation(r) for r in record["references"]],
-        "studies": [_study(s, study_iris[s["id"]], record["metrics"], trial_nodes) for s in record["studies"]],
+        "studies": [_study(s, study_iris[s["id"]], record["metrics"]) for s in record["studies"]],
         # Results no study claims stay with the article.
         "variableMeasured": [_metric(m) for m in record["metrics"] if m.get("study") not in study_iris],
         "dates": [
