@@ -83,6 +83,7 @@ def build_record(article: DecodedArticle) -> Record:
             path=str(article.path),
             sha256=article.sha256,
             encoding=article.encoding,
+            format=article.format,  # type: ignore[arg-type]
             bytes=article.size,
             chars=len(original),
             script=profile.script,
@@ -91,6 +92,7 @@ def build_record(article: DecodedArticle) -> Record:
             simplified_chars=profile.simplified_chars,
         ),
         title=title or None,
+        text=original,
         date_published=dateline.isoformat() if dateline else None,
         cell_types=facts["cell_types"],
         conditions=facts["conditions"],

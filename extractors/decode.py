@@ -1,4 +1,9 @@
-"""Read an article file into text, with a clear error for anything that is not UTF-8 text."""
+"""Read an article file into text: plain text, Markdown or HTML, in any common Chinese encoding.
+
+Offsets everywhere count code points of the text this module returns (for HTML and Markdown, the
+extracted text, which the record keeps). Anything that is not an article gets an ArticleError that
+names the reason.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,23 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.errors import ArticleError
+import charset_normalizer
 
-ARTICLE_SUFFIXES = (".txt",)
+from extractors.errors import ArticleError
+from extractors.markup import html_to_text, markdown_to_text
+
+FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+ARTICLE_SUFFIXES = tuple(FORMATS)
 MAX_BYTES = 5_000_000  # far above any news article; guards against dumps dropped by mistake
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8 (BOM)"),
+    (b"\xff\xfe", "utf-16", "utf-16"),
+    (b"\xfe\xff", "utf-16", "utf-16"),
+)
+# Encodings Chinese articles arrive in; detection chooses among these only, so a short article is not
+# read as some unrelated single-byte code page.
+_CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_16_le", "utf_16_be"]
+_MIN_HAN_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -19,31 +37,71 @@ class DecodedArticle:
     encoding: str
     sha256: str
     size: int
+    format: str = "text"
 
 
-def decode_article(path: Path) -> DecodedArticle:
+def _han_share(text: str) -> float:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) / max(1, len(text))
+
+
+def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise ArticleError(path, f"starts with a {name} byte-order mark but is not {name}") from exc
+    if b"\x00" in data[:4096]:
+        text16 = _utf16_without_bom(data)
+        if text16 is None:
+            raise ArticleError(path, "file looks binary (NUL bytes), not an article")
+        return text16
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        raise ArticleError(path, "cannot tell its encoding (tried UTF-8, UTF-16, GB18030 and Big5)")
+    text = str(best)
+    if _han_share(text) < _MIN_HAN_SHARE:
+        raise ArticleError(path, f"decodes as {best.encoding} but holds almost no Chinese text")
+    return text, best.encoding.replace("_", "-")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark: the byte order that decodes to Chinese text with no controls."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(ord(ch) < 32 and ch not in "\r\n\t" for ch in text)
+        if controls == 0 and _han_share(text) >= _MIN_HAN_SHARE:
+            return text, codec
+    return None
+
+
+def decode_article(path: Path, max_bytes: int = MAX_BYTES) -> DecodedArticle:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise ArticleError(path, "file is empty")
-    if len(data) > MAX_BYTES:
-        raise ArticleError(path, f"file is {len(data)} bytes, over the {MAX_BYTES}-byte limit")
-    if b"\x00" in data[:4096]:
-        raise ArticleError(path, "file looks binary (NUL bytes), not an article")
-    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ArticleError(path, f"not valid UTF-8 at byte {exc.start}") from exc
-    # Offsets are code points into this exact string; line endings are normalised first so
-    # that a CRLF file and its LF twin give the same offsets.
+    if len(data) > max_bytes:
+        raise ArticleError(path, f"file is {len(data)} bytes, over the {max_bytes}-byte limit")
+    text, encoding = decode_bytes(path, data)
+    # Line endings are normalised first so that a CRLF file and its LF twin give the same offsets.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kind = FORMATS.get(path.suffix.lower(), "text")
+    if kind == "html":
+        text = html_to_text(text)
+    elif kind == "markdown":
+        text = markdown_to_text(text)
+    if not text.strip():
+        raise ArticleError(path, f"no text in the {kind} file")
     return DecodedArticle(
-        path=path,
-        text=text,
-        encoding="utf-8" if encoding == "utf-8" else "utf-8 (BOM)",
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data), format=kind
     )

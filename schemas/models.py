@@ -38,7 +38,8 @@ class Mention(Span):
 class Source(Model):
     path: str = Field(description="Path of the raw file as given to the pipeline.")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    encoding: str
+    encoding: str = Field(description="Encoding the bytes were decoded with (utf-8, gb18030, big5, utf-16, ...).")
+    format: Literal["text", "markdown", "html"] = Field(description="What the file holds; offsets refer to its text.")
     bytes: int = Field(ge=0)
     chars: int = Field(ge=0, description="Length of the decoded text in code points.")
     script: Literal["traditional", "simplified", "mixed", "unknown"]
@@ -148,6 +149,7 @@ class Record(Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable article id, from the source file name.")
     source: Source
     title: str | None
+    text: str = Field(description="The text every offset refers to: the decoded file, or the text of its markup.")
     date_published: str | None = Field(description="The article's own dateline, ISO 8601.")
     cell_types: list[CellType]
     conditions: list[Condition]

@@ -25,7 +25,7 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
     raw.mkdir()
     for name in ("cardio-ipsc-hans", "ms-hsct-hant", "retina-rpe-mixed", "broken-empty"):
         shutil.copy(FIXTURES / "articles" / f"{name}.txt", raw)
-    (raw / "notes.md").write_text("not an article type", encoding="utf-8")
+    (raw / "notes.csv").write_text("not,an,article,type", encoding="utf-8")
     out = tmp_path / "out"
     summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=2)
     assert summary.articles_read == 4 and summary.published == 3
