@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from extractors.decode import DecodedArticle, decode_article
+from extractors.decode import MAX_BYTES, DecodedArticle, decode_article
 from extractors.pipeline import run_pipeline
 from extractors.script import to_analysis_text
 from extractors.studies import find_studies
@@ -22,11 +22,11 @@ def article_id(path: Path) -> str:
     return slug or "article-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:12]
 
 
-def extract_record(path: Path) -> Record:
-    return build_record(decode_article(path))
+def extract_record(path: Path, record_id: str | None = None, max_bytes: int = MAX_BYTES) -> Record:
+    return build_record(decode_article(path, max_bytes), record_id)
 
 
-def build_record(article: DecodedArticle) -> Record:
+def build_record(article: DecodedArticle, record_id: str | None = None) -> Record:
     analysis = to_analysis_text(article.text)
     facts = run_pipeline(analysis)
     layout = facts["layout"]
@@ -78,7 +78,7 @@ def build_record(article: DecodedArticle) -> Record:
     dateline = facts["dateline"]
     profile = analysis.profile
     return Record(
-        id=article_id(article.path),
+        id=record_id or article_id(article.path),
         source=Source(
             path=str(article.path),
             sha256=article.sha256,

@@ -1,27 +1,42 @@
-"""Plain functions a run is made of: find articles, extract and validate them in batches, publish.
+"""The work of a run as plain functions (the Prefect flow in run_flow.py calls them as tasks).
 
-One broken article never stops the batch: its outcome carries the reason, it is reported and
-written to OUT/errors/, and every other article is published as usual.
+Per article: read, extract and validate (process_article), then publish its JSON-LD and, last, its
+record, so that a record on disk always has its JSON-LD. Per run: withdraw deleted articles, link
+duplicates, and rebuild the CSV tables and the catalog from the manifest (finalize). One broken file
+never stops the batch: it gets OUT/errors/<file>.json with the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.article import article_id, extract_record
-from extractors.decode import ARTICLE_SUFFIXES
+from extractors.article import extract_record
+from extractors.decode import MAX_BYTES
 from extractors.errors import ArticleError
+from extractors.script import to_analysis_text
+from flows.inventory import Inventory
 from flows.publish.files import write_json_atomic, write_text_atomic
-from flows.publish.jsonld import CONTEXT_FILE, DEFAULT_BASE_IRI, article_document, catalog_document, context_document
+from flows.publish.jsonld import (
+    CONTEXT_FILE,
+    DEFAULT_BASE_IRI,
+    article_document,
+    article_iri,
+    catalog_document,
+    context_document,
+)
 from flows.publish.tables import write_tables
+from flows.state import Entry, Manifest
 from schemas.validation import record_errors
 
-FACT_TYPES = ("cell_types", "trials", "dates", "durations", "metrics", "references")
+FACT_TYPES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")
 
 
 @dataclass
@@ -30,91 +45,204 @@ class ArticleOutcome:
     article_id: str
     record: dict[str, Any] | None = None
     error: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+    norm_sha256: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
 
 
 @dataclass
 class RunSummary:
     articles_read: int = 0
     published: int = 0
+    unchanged: int = 0
     facts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FACT_TYPES, 0))
     failures: list[tuple[str, str]] = field(default_factory=list)
+    not_ready: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (article id, the article it repeats)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
 
-def discover_articles(raw_dir: Path) -> list[Path]:
-    if not raw_dir.is_dir():
-        raise ArticleError(raw_dir, "raw folder does not exist or is not a folder")
-    return sorted(
-        p
-        for p in raw_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
-    )
+def normalised_text_hash(text: str) -> str:
+    """The same article in either script, re-wrapped or re-spaced, hashes alike."""
+    folded = re.sub(r"\s+", "", to_analysis_text(text).text)
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def process_article(path: Path) -> ArticleOutcome:
-    outcome = ArticleOutcome(path=str(path), article_id=article_id(path))
+def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> ArticleOutcome:
+    outcome = ArticleOutcome(path=str(path), article_id=article_id)
     try:
-        record = extract_record(path).model_dump(mode="json")
+        st = path.stat()
+        outcome.size, outcome.mtime_ns = st.st_size, st.st_mtime_ns
+        record = extract_record(path, article_id, max_bytes).model_dump(mode="json")
     except ArticleError as exc:
         outcome.error = exc.reason
         return outcome
     except Exception as exc:  # a bug must not sink the batch; keep the trace for the error file
         outcome.error = f"extraction failed: {exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=3)}"
         return outcome
+    outcome.sha256 = record["source"]["sha256"]
     errors = record_errors(record)
     if errors:
         outcome.error = "record does not match the schema: " + "; ".join(errors[:5])
         return outcome
     outcome.record = record
+    outcome.norm_sha256 = normalised_text_hash(record["text"])
     return outcome
 
 
-def process_batch(paths: list[Path]) -> list[ArticleOutcome]:
-    return [process_article(p) for p in paths]
+def process_batch(items: list[tuple[Path, str]], max_bytes: int = MAX_BYTES) -> list[ArticleOutcome]:
+    return [process_article(path, aid, max_bytes) for path, aid in items]
+
+
+def _record_path(out_dir: Path, article_id: str) -> Path:
+    return out_dir / "records" / f"{article_id}.json"
+
+
+def _jsonld_path(out_dir: Path, article_id: str) -> Path:
+    return out_dir / "jsonld" / f"{article_id}.jsonld"
+
+
+def _error_path(out_dir: Path, name: str) -> Path:
+    return out_dir / "errors" / f"{name}.json"
 
 
 def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """Write the record, then its JSON-LD; a failed article gets an error file instead."""
-    error_file = out_dir / "errors" / f"{Path(outcome.path).name}.json"
+    """JSON-LD first, the record last: a record on disk always has its JSON-LD. A failed article gets
+    an error file, and whatever it published before is withdrawn."""
     if outcome.record is None:
-        write_json_atomic(error_file, {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error})
+        write_json_atomic(
+            _error_path(out_dir, outcome.name),
+            {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
+        )
+        _record_path(out_dir, outcome.article_id).unlink(missing_ok=True)
+        _jsonld_path(out_dir, outcome.article_id).unlink(missing_ok=True)
         return
-    write_json_atomic(out_dir / "records" / f"{outcome.article_id}.json", outcome.record)
-    write_json_atomic(out_dir / "jsonld" / f"{outcome.article_id}.jsonld", article_document(outcome.record, base_iri))
-    error_file.unlink(missing_ok=True)
+    write_json_atomic(_jsonld_path(out_dir, outcome.article_id), article_document(outcome.record, base_iri))
+    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record)
+    _error_path(out_dir, outcome.name).unlink(missing_ok=True)
 
 
-def publish_run(
-    outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, bom: bool = False
-) -> RunSummary:
-    """CSV tables, the catalog and the local JSON-LD context for this run's articles; the summary."""
-    records = [o.record for o in outcomes if o.record is not None]
+def _modified(mtime_ns: int) -> str:
+    stamp = dt.datetime.fromtimestamp(mtime_ns // 1_000_000_000, dt.UTC)
+    return stamp.isoformat().replace("+00:00", "Z")
+
+
+def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
+    manifest.entries[outcome.name] = Entry(
+        name=outcome.name,
+        path=outcome.path,
+        article_id=outcome.article_id,
+        sha256=outcome.sha256,
+        size=outcome.size,
+        mtime_ns=outcome.mtime_ns,
+        status="published" if outcome.record is not None else "failed",
+        modified=_modified(outcome.mtime_ns),
+        reason=None if outcome.record is not None else (outcome.error or "").splitlines()[0],
+        norm_sha256=outcome.norm_sha256,
+    )
+
+
+def _withdraw(out_dir: Path, manifest: Manifest, names: list[str], now: str) -> None:
+    for name in names:
+        entry = manifest.entries[name]
+        _record_path(out_dir, entry.article_id).unlink(missing_ok=True)
+        _jsonld_path(out_dir, entry.article_id).unlink(missing_ok=True)
+        _error_path(out_dir, name).unlink(missing_ok=True)
+        entry.status, entry.withdrawn_at, entry.duplicate_of = "withdrawn", now, None
+
+
+def _link_duplicates(out_dir: Path, manifest: Manifest, base_iri: str) -> None:
+    """The first of several files with the same normalised text is the article; the others say so
+    (sameAs in their JSON-LD) and are not counted again."""
+    first_by_text: dict[str, Entry] = {}
+    for entry in sorted(manifest.published(), key=lambda e: e.name):
+        canonical = first_by_text.setdefault(entry.norm_sha256 or entry.name, entry)
+        duplicate_of = None if canonical is entry else canonical.article_id
+        if duplicate_of != entry.duplicate_of:
+            entry.duplicate_of = duplicate_of
+            record = json.loads(_record_path(out_dir, entry.article_id).read_text(encoding="utf-8"))
+            same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
+            write_json_atomic(_jsonld_path(out_dir, entry.article_id), article_document(record, base_iri, same_as))
+
+
+def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:
+    """Outputs no manifest entry owns (left by a run killed before it recorded them)."""
+    ids = {e.article_id for e in manifest.published()}
+    for sub, ext in (("records", ".json"), ("jsonld", ".jsonld")):
+        for path in (out_dir / sub).glob(f"*{ext}"):
+            if path.name[: -len(ext)] not in ids:
+                path.unlink(missing_ok=True)
+    for folder in ("records", "jsonld", "errors", "csv", "state"):
+        for tmp in (out_dir / folder).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def finalize(
+    out_dir: Path,
+    manifest: Manifest,
+    inventory: Inventory,
+    base_iri: str = DEFAULT_BASE_IRI,
+    bom: bool = False,
+    now: str | None = None,
+) -> None:
+    """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog."""
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    _withdraw(out_dir, manifest, inventory.deleted, now)
+    _remove_orphans(out_dir, manifest)
+    _link_duplicates(out_dir, manifest, base_iri)
+    published = manifest.published()
+    records = [json.loads(_record_path(out_dir, e.article_id).read_text(encoding="utf-8")) for e in published]
+    duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
-    write_tables(records, out_dir / "csv", bom=bom)
+    write_tables(records, out_dir / "csv", bom=bom, duplicates=duplicates)
     entries = [
-        {"id": r["id"], "path": r["source"]["path"], "sha256": r["source"]["sha256"], "modified": source_modified(r)}
-        for r in records
+        {
+            "id": e.article_id,
+            "path": e.path,
+            "sha256": e.sha256,
+            "modified": e.withdrawn_at or e.modified,
+            "status": e.status,
+            "duplicate_of": e.duplicate_of,
+        }
+        for e in manifest.entries.values()
+        if e.status != "failed"
     ]
     write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
-    summary = RunSummary(articles_read=len(outcomes), published=len(records))
+
+
+def summarise(outcomes: list[ArticleOutcome], inventory: Inventory, manifest: Manifest) -> RunSummary:
+    summary = RunSummary(
+        articles_read=len(outcomes),
+        published=sum(o.record is not None for o in outcomes),
+        unchanged=len(inventory.unchanged),
+        not_ready=inventory.not_ready,
+        withdrawn=[manifest.entries[n].article_id for n in inventory.deleted],
+        duplicates=[(e.article_id, e.duplicate_of) for e in manifest.published() if e.duplicate_of],
+    )
     counts: Counter[str] = Counter()
-    for r in records:
-        for kind in FACT_TYPES:
-            counts[kind] += len(r[kind])
+    for o in outcomes:
+        if o.record is not None:
+            for kind in FACT_TYPES:
+                counts[kind] += len(o.record[kind])
     summary.facts.update(counts)
     summary.failures = [(o.path, (o.error or "").splitlines()[0]) for o in outcomes if o.record is None]
+    # Files that failed before and have not changed since still fail: the exit status keeps saying so.
+    summary.failures += [
+        (e.path, f"{e.reason} (unchanged since an earlier run)")
+        for name in inventory.unchanged
+        if (e := manifest.entries[name]).status == "failed"
+    ]
     return summary
 
 
-def source_modified(record: dict[str, Any]) -> str:
-    """When the article's source file last changed (UTC, ISO 8601): what a polling consumer compares."""
-    path = Path(record["source"]["path"])
-    stamp = path.stat().st_mtime if path.exists() else 0.0
-    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def batches(paths: list[Path], size: int) -> list[list[Path]]:
-    return [paths[i : i + size] for i in range(0, len(paths), max(1, size))]
+def batches(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), max(1, size))]

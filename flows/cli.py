@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -24,32 +25,62 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 @app.command(epilog="Example:  stemwire run --raw raw --out output")
 def run(
-    raw: Path = typer.Option(Path("raw"), help="Folder of article files (.txt, UTF-8)."),
+    raw: Path = typer.Option(
+        Path("raw"), help="Folder of articles (.txt, .md, .html; UTF-8, UTF-16, GB18030 or Big5)."
+    ),
     out: Path = typer.Option(Path("output"), help="Folder the records, JSON-LD and CSV are written to."),
     batch_size: int = typer.Option(200, min=1, help="Articles per Prefect task."),
     base_iri: str = typer.Option("https://stemwire.example.org/", help="Base IRI of article @ids."),
     bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
+    max_bytes: int = typer.Option(5_000_000, min=1, help="Files larger than this are not articles."),
+    wait: float = typer.Option(0.0, min=0, help="Seconds to wait for another run on the same OUT to finish."),
 ) -> None:
-    """Run the Prefect flow over every article in RAW and publish into OUT."""
+    """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
+    from flows.state import OutputBusy, output_lock
+
+    try:  # a clear message before Prefect starts; the flow takes the lock for itself
+        with output_lock(out, wait):
+            pass
+    except OutputBusy as exc:
+        err_console.print(f"[red]busy:[/red] {exc}")
+        raise typer.Exit(3) from None
     configure_prefect_environment()
     from flows.run_flow import stemwire_run
 
-    summary = stemwire_run(raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom)
-    table = Table(title=f"stemwire run: {summary.articles_read} articles read, {summary.published} published")
-    table.add_column("fact type")
+    try:
+        summary = stemwire_run(
+            raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom, max_bytes=max_bytes
+        )
+    except OutputBusy as exc:
+        err_console.print(f"[red]busy:[/red] {exc}")
+        raise typer.Exit(3) from None
+    print_summary(summary, out)
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+def print_summary(summary: Any, out: Path) -> None:
+    title = f"stemwire run: {summary.articles_read} read, {summary.published} published, {summary.unchanged} unchanged"
+    table = Table(title=title)
+    table.add_column("fact type (articles read)")
     table.add_column("count", justify="right")
     for kind, count in summary.facts.items():
         table.add_row(kind, str(count))
     console.print(table)
     console.print(f"output: {out}/records, {out}/jsonld, {out}/csv, {out}/catalog.jsonld")
+    for article, original in summary.duplicates:
+        console.print(f"duplicate: {article} repeats {original} (linked with sameAs, counted once)")
+    for article in summary.withdrawn:
+        console.print(f"withdrawn: {article} (its source file is gone)")
+    for path, reason in summary.not_ready:
+        console.print(f"not ready: {path}: {reason}")
     if summary.failures:
         err_console.print(f"[red]{len(summary.failures)} article(s) failed:[/red]")
         for path, reason in summary.failures:
             err_console.print(f"  {path}: {reason}")
-        raise typer.Exit(1)
 
 
 @app.command(epilog="Example:  stemwire extract raw/nsc-stroke-2025.txt")

@@ -105,7 +105,8 @@ def _catalog(out_dir: Path, records: dict[str, dict]) -> Check:
     if not path.exists():
         return Check(check.name, problems=["catalog.jsonld is missing"])
     catalog = json.loads(path.read_text(encoding="utf-8"))
-    listed = {entry["name"]: entry for entry in catalog.get("dataset", [])}
+    datasets = catalog.get("dataset", [])
+    listed = {e["name"]: e for e in datasets if e.get("creativeWorkStatus", "published") == "published"}
     check.checked = len(listed)
     for aid, record in sorted(records.items()):
         entry = listed.get(aid)

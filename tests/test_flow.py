@@ -3,19 +3,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.environment import configure_prefect_environment
 from tests.helpers import FIXTURES
 
-
-@pytest.fixture(scope="module", autouse=True)
-def prefect_harness():
-    configure_prefect_environment()
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def test_flow_runs_end_to_end(tmp_path: Path) -> None:

@@ -11,18 +11,24 @@ import pytest
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
-from flows.batch import process_article, publish_article, publish_run
+from extractors.article import article_id
+from flows.batch import finalize, process_article, publish_article, remember
+from flows.inventory import Inventory
 from flows.publish.jsonld import article_document, local_document_loader
 from flows.publish.tables import cell, render_table
+from flows.state import Manifest
 from flows.validate import validate_output
 from tests.helpers import DEV_CORPUS, FIXTURES
 
 
 def publish(raw_paths: list[Path], out: Path, bom: bool = False) -> Path:
-    outcomes = [process_article(p) for p in raw_paths]
-    for o in outcomes:
-        publish_article(o, out)
-    publish_run(outcomes, out, bom=bom)
+    """What a run does, without Prefect: publish each article, then the tables and the catalog."""
+    manifest = Manifest()
+    for path in raw_paths:
+        outcome = process_article(path, article_id(path))
+        publish_article(outcome, out)
+        remember(manifest, outcome)
+    finalize(out, manifest, Inventory(), bom=bom)
     return out
 
 

@@ -201,9 +201,12 @@ def _citation(ref: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
+def article_document(
+    record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI, same_as: str | None = None
+) -> dict[str, Any]:
     """The article as schema.org JSON-LD: what it is about, what it mentions, the studies it reports
-    with their results, what it cites, and every span it was read from."""
+    with their results, what it cites, and every span it was read from. `same_as`: the IRI of the
+    article this file repeats (the same text dropped twice, or in the other script)."""
     iri = article_iri(base_iri, record["id"])
     language = record["source"]["language"]
     cells = {c["key"]: cell_type_iri(base_iri, c) for c in record["cell_types"]}
@@ -248,48 +251,56 @@ def article_document(record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI) -
         doc["headline"] = record["title"]
     if record.get("date_published"):
         doc["datePublished"] = record["date_published"]
+    if same_as:
+        doc["sameAs"] = same_as
     return doc
 
 
 def catalog_document(entries: list[dict[str, Any]], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
-    """A schema.org DataCatalog of every published article, for consumers that poll for changes.
+    """A schema.org DataCatalog of every article published or withdrawn, for consumers that poll.
 
-    entries: id, path, sha256 and modified (ISO 8601 time the source last changed). Each entry is a
-    Dataset about the article's @id, so the catalog and the articles merge into one graph.
+    entries: id, path, sha256, modified (ISO 8601 time the source last changed, or was withdrawn),
+    and optionally status ("published" or "withdrawn") and duplicate_of (the id of the article it
+    repeats). Each entry is a Dataset about the article's @id, so catalog and articles merge.
     """
     base = base_iri.rstrip("/")
     ordered = sorted(entries, key=lambda e: e["id"])
+    datasets = []
+    for e in ordered:
+        dataset: dict[str, Any] = {
+            "@id": f"{base}/dataset/{e['id']}",
+            "@type": "Dataset",
+            "name": e["id"],
+            "about": article_iri(base_iri, e["id"]),
+            "sourcePath": e["path"],
+            "sha256": e["sha256"],
+            "dateModified": e["modified"],
+            "schemaVersion": SCHEMA_VERSION,
+            "creativeWorkStatus": e.get("status", "published"),
+        }
+        if e.get("duplicate_of"):
+            dataset["sameAs"] = f"{base}/dataset/{e['duplicate_of']}"
+        if dataset["creativeWorkStatus"] == "published":
+            dataset["distribution"] = [
+                {
+                    "@type": "DataDownload",
+                    "contentUrl": f"jsonld/{e['id']}.jsonld",
+                    "encodingFormat": "application/ld+json",
+                },
+                {
+                    "@type": "DataDownload",
+                    "contentUrl": f"records/{e['id']}.json",
+                    "encodingFormat": "application/json",
+                },
+            ]
+        datasets.append(dataset)
     catalog: dict[str, Any] = {
         "@context": CONTEXT_FILE,
         "@id": f"{base}/catalog",
         "@type": "DataCatalog",
         "name": "stemwire articles",
         "schemaVersion": SCHEMA_VERSION,
-        "dataset": [
-            {
-                "@id": f"{base}/dataset/{e['id']}",
-                "@type": "Dataset",
-                "name": e["id"],
-                "about": article_iri(base_iri, e["id"]),
-                "sourcePath": e["path"],
-                "sha256": e["sha256"],
-                "dateModified": e["modified"],
-                "schemaVersion": SCHEMA_VERSION,
-                "distribution": [
-                    {
-                        "@type": "DataDownload",
-                        "contentUrl": f"jsonld/{e['id']}.jsonld",
-                        "encodingFormat": "application/ld+json",
-                    },
-                    {
-                        "@type": "DataDownload",
-                        "contentUrl": f"records/{e['id']}.json",
-                        "encodingFormat": "application/json",
-                    },
-                ],
-            }
-            for e in ordered
-        ],
+        "dataset": datasets,
     }
     if ordered:
         catalog["dateModified"] = max(e["modified"] for e in ordered)

@@ -52,6 +52,7 @@ TABLES: dict[str, list[Column]] = {
         _c("script", description="traditional, simplified, mixed or unknown."),
         _c("source_path"),
         _c("sha256", description="SHA-256 of the source file's bytes."),
+        _c("duplicate_of", description="The article this file repeats; its facts are not listed again."),
         *[_c(f"{name}_count", "integer", f"Number of {name.replace('_', ' ')} facts.") for name in FACT_TABLES],
     ],
     "cell_types": [
@@ -154,7 +155,7 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def rows_for(record: dict[str, Any], duplicate_of: str | None = None) -> dict[str, list[dict[str, Any]]]:
     aid = record["id"]
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     rows["articles"].append(
@@ -166,9 +167,12 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "script": record["source"]["script"],
             "source_path": record["source"]["path"],
             "sha256": record["source"]["sha256"],
+            "duplicate_of": duplicate_of,
             **{f"{k}_count": len(record[k]) for k in FACT_TABLES},
         }
     )
+    if duplicate_of:  # counted once, under the article it repeats
+        return rows
     for name in FACT_TABLES:
         rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record[name])]
     return rows
@@ -221,10 +225,14 @@ def table_group_metadata() -> dict[str, Any]:
     }
 
 
-def write_tables(records: list[dict[str, Any]], csv_dir: Path, bom: bool = False) -> list[Path]:
+def write_tables(
+    records: list[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
+) -> list[Path]:
+    """`duplicates` maps the id of an article that repeats another to the id it repeats."""
+    duplicates = duplicates or {}
     combined: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for record in sorted(records, key=lambda r: r["id"]):
-        for name, rows in rows_for(record).items():
+        for name, rows in rows_for(record, duplicates.get(record["id"])).items():
             combined[name].extend(rows)
     written = []
     for name in TABLES:

@@ -1,0 +1,212 @@
+"""Fault injection for scheduled, incremental runs: bad files among good ones, every encoding, markup
+inputs, deletes and edits, the same article twice, no-op reruns, concurrent runs and kill -9."""
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import opencc
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.run_flow import stemwire_run
+from flows.state import load_manifest, output_lock
+from flows.validate import validate_output
+from tests.helpers import FIXTURES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+GOOD = ("ms-hsct-hant", "islet-t1d-hans", "sci-opc-hant-tw")
+
+
+def raw_with(tmp_path: Path, names=GOOD) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(FIXTURES / "articles" / f"{name}.txt", raw)
+    return raw
+
+
+def run(raw: Path, out: Path, **options):
+    return stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, **options)
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    """Content hashes of every output a consumer reads (the manifest is the run's own bookkeeping)."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "state" not in p.parts and p.name != ".stemwire.lock"
+    }
+
+
+def assert_consistent(out: Path) -> None:
+    assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"
+    records = {p.stem for p in (out / "records").glob("*.json")}
+    assert records == {p.stem for p in (out / "jsonld").glob("*.jsonld")}
+    failing = {c.name: c.problems for c in validate_output(out) if not c.ok}
+    assert failing == {}
+
+
+def test_bad_files_of_every_kind_never_stop_the_batch(tmp_path: Path) -> None:
+    raw = raw_with(tmp_path)
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (raw / "huge.txt").write_text("干细胞。" * 400, encoding="utf-8")
+    (raw / "latin1.txt").write_bytes("caf\xe9 r\xe9sum\xe9 na\xefve ".encode("latin-1") * 30)
+    (raw / "download.txt.part").write_text("半个文件", encoding="utf-8")
+    (raw / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    out = tmp_path / "out"
+    summary = run(raw, out, max_bytes=4000)
+    assert summary.published == len(GOOD)
+    reasons = {Path(p).name: r for p, r in summary.failures}
+    assert reasons["empty.txt"] == "file is empty"
+    assert "binary" in reasons["binary.txt"]
+    assert "over the 4000-byte limit" in reasons["huge.txt"]
+    assert "encoding" in reasons["latin1.txt"]
+    assert [Path(p).name for p, _ in summary.not_ready] == ["download.txt.part"]
+    for name in ("empty.txt", "binary.txt", "huge.txt", "latin1.txt"):
+        error = json.loads((out / "errors" / f"{name}.json").read_text(encoding="utf-8"))
+        assert error["reason"] == reasons[name]
+    assert_consistent(out)
+
+
+@pytest.mark.parametrize(
+    ("source", "encoding"),
+    [
+        ("ms-hsct-hant", "big5"),
+        ("ms-hsct-hant", "gb18030"),
+        ("islet-t1d-hans", "gb18030"),
+        ("islet-t1d-hans", "gbk"),
+        ("islet-t1d-hans", "utf-16"),
+        ("islet-t1d-hans", "utf-16-le"),
+        ("ms-hsct-hant", "utf-16-be"),
+        ("ms-hsct-hant", "utf-8-sig"),
+    ],
+)
+def test_every_encoding_gives_the_facts_of_the_utf8_original(tmp_path: Path, source: str, encoding: str) -> None:
+    from extractors.article import extract_record
+
+    original = FIXTURES / "articles" / f"{source}.txt"
+    copy = tmp_path / f"{source}.txt"
+    copy.write_bytes(original.read_text(encoding="utf-8").encode(encoding))
+    a, b = extract_record(original), extract_record(copy)
+    assert b.source.encoding.replace("_", "-") in (encoding.replace("gbk", "gb18030"), "utf-8 (BOM)")
+    for family in ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references"):
+        assert getattr(a, family) == getattr(b, family), family
+
+
+def test_html_and_markdown_articles_keep_the_text_their_offsets_refer_to(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.html").write_text(
+        "<html><head><title>站点</title><script>var x=1;</script></head><body><h1>干细胞治疗多发性硬化</h1>"
+        "<p>2024年9月30日 医学新闻</p><p>这项<b>第三期</b>试验（ISRCTN12345678）共招募120名患者，"
+        "EDSS平均下降0.8分。</p></body></html>",
+        encoding="utf-8",
+    )
+    (raw / "note.md").write_text(
+        "# 脐带间充质干细胞治疗肝硬化\n\n2024年12月5日\n\n研究（ChiCTR1900028765）招募了**200名**患者，"
+        "MELD评分下降2.4分。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    summary = run(raw, out)
+    assert summary.published == 2 and not summary.failures
+    for name in ("page", "note"):
+        record = json.loads((out / "records" / f"{name}.json").read_text(encoding="utf-8"))
+        assert "<" not in record["text"] and "**" not in record["text"] and "var x" not in record["text"]
+        for m in record["mentions"]:
+            assert record["text"][m["start"] : m["end"]] == m["text"]
+    page = json.loads((out / "records" / "page.json").read_text(encoding="utf-8"))
+    assert page["source"]["format"] == "html" and page["trials"][0]["phase"] == "3"
+    note = json.loads((out / "records" / "note.json").read_text(encoding="utf-8"))
+    assert note["source"]["format"] == "markdown" and note["trials"][0]["enrollment"] == 200
+
+
+def test_noop_rerun_reads_nothing_and_changes_nothing(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path), tmp_path / "out"
+    run(raw, out)
+    before = snapshot(out)
+    summary = run(raw, out)
+    assert (summary.articles_read, summary.unchanged) == (0, len(GOOD))
+    assert snapshot(out) == before
+
+
+def test_edit_replaces_under_the_same_id_and_delete_withdraws(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path), tmp_path / "out"
+    run(raw, out)
+    edited = raw / "ms-hsct-hant.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("共招募120名", "共招募150名"), encoding="utf-8")
+    (raw / "sci-opc-hant-tw.txt").unlink()
+    summary = run(raw, out)
+    assert summary.articles_read == 1 and summary.withdrawn == ["sci-opc-hant-tw"]
+    record = json.loads((out / "records" / "ms-hsct-hant.json").read_text(encoding="utf-8"))
+    assert record["trials"][0]["enrollment"] == 150
+    assert not (out / "records" / "sci-opc-hant-tw.json").exists()
+    assert not (out / "jsonld" / "sci-opc-hant-tw.jsonld").exists()
+    catalog = {d["name"]: d for d in json.loads((out / "catalog.jsonld").read_text(encoding="utf-8"))["dataset"]}
+    assert catalog["sci-opc-hant-tw"]["creativeWorkStatus"] == "withdrawn"
+    assert "sci-opc-hant-tw" not in (out / "csv" / "trials.csv").read_text(encoding="utf-8")
+    assert_consistent(out)
+
+
+def test_the_same_article_in_both_scripts_is_linked_and_counted_once(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path, ["islet-t1d-hans"]), tmp_path / "out"
+    simplified = (raw / "islet-t1d-hans.txt").read_text(encoding="utf-8")
+    (raw / "islet-t1d-traditional.txt").write_text(opencc.OpenCC("s2t").convert(simplified), encoding="utf-8")
+    shutil.copy(raw / "islet-t1d-hans.txt", raw / "islet-t1d-again.txt")
+    summary = run(raw, out)
+    assert sorted(summary.duplicates) == [
+        ("islet-t1d-hans", "islet-t1d-again"),
+        ("islet-t1d-traditional", "islet-t1d-again"),
+    ]
+    doc = json.loads((out / "jsonld" / "islet-t1d-traditional.jsonld").read_text(encoding="utf-8"))
+    assert doc["sameAs"].endswith("/article/islet-t1d-again")
+    with (out / "csv" / "trials.csv").open(encoding="utf-8", newline="") as fh:
+        trials = [row["registry_id"] for row in csv.DictReader(fh)]
+    assert trials.count("ChiCTR2300071234") == 1
+    assert_consistent(out)
+
+
+def test_a_second_run_on_the_same_output_stops_with_a_clear_message(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path), tmp_path / "out"
+    with output_lock(out):
+        result = CliRunner().invoke(app, ["run", "--raw", str(raw), "--out", str(out)])
+    assert result.exit_code == 3
+    assert "being written by another stemwire run" in result.output
+    assert not (out / "records").exists()
+
+
+def _run_cli(raw: Path, out: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    args = [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--out", str(out), "--batch-size", "1"]
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(12):  # enough one-article batches that a kill lands mid-run
+        for name in GOOD:
+            text = (FIXTURES / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+            (raw / f"{name}-{i:02d}.txt").write_text(f"{text}\n第{i}份副本。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for delay in (1.0, 4.0, 7.0):
+        proc = _run_cli(raw, out)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert _run_cli(raw, out).wait(timeout=300) == 0
+    assert_consistent(out)
+    manifest = load_manifest(out)
+    assert manifest.tables_current and len(manifest.published()) == 36
+    assert len(list((out / "records").glob("*.json"))) == 36
