@@ -83,6 +83,61 @@ def print_summary(summary: Any, out: Path) -> None:
             err_console.print(f"  {path}: {reason}")
 
 
+@app.command(epilog="Example:  stemwire serve --raw raw --out output --interval 300")
+def serve(
+    raw: Path = typer.Option(Path("raw"), help="Folder people drop articles into."),
+    out: Path = typer.Option(Path("output"), help="Folder the records, JSON-LD and CSV are written to."),
+    cron: str = typer.Option(None, help="Cron schedule, e.g. '*/10 * * * *'."),
+    interval: float = typer.Option(None, min=1, help="Seconds between runs (when no --cron)."),
+    name: str = typer.Option("stemwire-scheduled", help="Deployment name; its schedule is named after it."),
+    base_iri: str = typer.Option("https://stemwire.example.org/", help="Base IRI of article @ids."),
+    bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
+    port: int = typer.Option(4200, help="Port of the Prefect server started when PREFECT_API_URL is unset."),
+) -> None:
+    """Serve the flow as a Prefect deployment on a schedule, on a real Prefect server."""
+    import datetime as dt
+    import os
+
+    if (cron is None) == (interval is None):
+        err_console.print("[red]error:[/red] give exactly one of --cron EXPR or --interval SECONDS")
+        raise typer.Exit(2)
+    if not raw.is_dir():
+        err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
+        raise typer.Exit(2)
+    configure_prefect_environment()
+    if not os.environ.get("PREFECT_API_URL"):
+        # Start a server, then serve from a child process that uses it, so that on Ctrl-C or SIGTERM
+        # the flow's runner stops first and the server after it.
+        from flows.server import ServerError, local_server, serve_in_child
+
+        try:
+            with local_server(port) as api_url:
+                console.print(f"stemwire serve: started a Prefect server; UI at {api_url.removesuffix('/api')}")
+                raise typer.Exit(serve_in_child(api_url))
+        except ServerError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from None
+    console.print(f"stemwire serve: using the Prefect server at {os.environ['PREFECT_API_URL']}")
+    from prefect.schedules import Cron, Interval
+
+    from flows.run_flow import stemwire_run
+
+    # A named schedule, active, and not paused when serving stops: Prefect has shipped versions
+    # where a restarted `serve` left its schedules off (PrefectHQ/prefect#16363).
+    schedule = (
+        Cron(cron, slug=f"{name}-schedule", active=True)
+        if cron
+        else Interval(dt.timedelta(seconds=interval), slug=f"{name}-schedule", active=True)
+    )
+    stemwire_run.serve(
+        name=name,
+        schedules=[schedule],
+        parameters={"raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()), "base_iri": base_iri, "bom": bom},
+        paused=False,
+        pause_on_shutdown=False,
+    )
+
+
 @app.command(epilog="Example:  stemwire extract raw/nsc-stroke-2025.txt")
 def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
     """Print one article's validated record as JSON (no Prefect, nothing written)."""

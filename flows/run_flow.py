@@ -6,8 +6,6 @@ cost and state writes stay small next to the extraction work. The manifest is sa
 a run killed at any point is completed by the next one. A run that finds nothing to do writes nothing.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from prefect import flow, task

@@ -1,0 +1,103 @@
+"""A real Prefect server for `stemwire serve`: Prefect's ephemeral mode cannot run schedules.
+
+When PREFECT_API_URL is set, serve uses that server (a shared one, on PostgreSQL in production).
+Otherwise it starts `prefect server start` on loopback (SQLite under PREFECT_HOME) as a child process,
+waits until its health endpoint answers, and stops it when serving ends.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flows.environment import DEFAULTS
+
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 120.0
+# A scheduling server needs the background services a one-shot run turns off; loops run often
+# enough that a short interval schedule is honoured.
+SERVER_SETTINGS = {
+    **{k: "true" for k in DEFAULTS if k.startswith("PREFECT_SERVER_SERVICES_")},
+    "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def local_server(port: int | None = None) -> Iterator[str]:
+    """Start a Prefect server on loopback; yield its API URL; stop it on the way out."""
+    port = port or free_port()
+    api_url = f"http://{HOST}:{port}/api"
+    env = {**os.environ, **SERVER_SETTINGS}
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _healthy(api_url):
+            if process.poll() is not None:
+                detail = process.stderr.read().decode("utf-8", "replace")[-800:] if process.stderr else ""
+                raise ServerError(f"prefect server exited with status {process.returncode}: {detail}")
+            if time.monotonic() > deadline:
+                raise ServerError(f"prefect server did not answer on {api_url} within {STARTUP_TIMEOUT:.0f} s")
+            time.sleep(0.5)
+        yield api_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve_in_child(api_url: str) -> int:
+    """Run this same `stemwire serve` command in a child that uses the server at `api_url`; pass
+    Ctrl-C and SIGTERM on to it, and return its exit status once it has stopped."""
+    env = {**os.environ, "PREFECT_API_URL": api_url}
+    child = subprocess.Popen([sys.executable, "-m", "flows.cli", *sys.argv[1:]], env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        child.send_signal(signal.SIGINT)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            child.send_signal(signal.SIGINT)
+        try:
+            return child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
