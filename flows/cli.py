@@ -34,6 +34,8 @@ def run(
     bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
     max_bytes: int = typer.Option(5_000_000, min=1, help="Files larger than this are not articles."),
     wait: float = typer.Option(0.0, min=0, help="Seconds to wait for another run on the same OUT to finish."),
+    workers: int = typer.Option(None, min=1, help="Extract on a local Dask cluster of N processes (extra: dask)."),
+    dask_address: str = typer.Option(None, help="Extract on an existing Dask scheduler, e.g. tcp://host:8786."),
 ) -> None:
     """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
@@ -48,10 +50,17 @@ def run(
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(3) from None
     configure_prefect_environment()
-    from flows.run_flow import stemwire_run
+    from flows.run_flow import dask_task_runner, stemwire_run
 
+    flow_to_run = stemwire_run
+    if workers or dask_address:
+        try:
+            flow_to_run = stemwire_run.with_options(task_runner=dask_task_runner(workers, dask_address))
+        except RuntimeError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
     try:
-        summary = stemwire_run(
+        summary = flow_to_run(
             raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom, max_bytes=max_bytes
         )
     except OutputBusy as exc:

@@ -6,10 +6,14 @@ cost and state writes stay small next to the extraction work. The manifest is sa
 a run killed at any point is completed by the next one. A run that finds nothing to do writes nothing.
 """
 
+from collections import deque
 from pathlib import Path
+from typing import Any, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.decode import MAX_BYTES
 from flows.batch import (
@@ -27,6 +31,7 @@ from flows.publish.jsonld import DEFAULT_BASE_IRI
 from flows.state import Manifest, load_manifest, output_lock, save_manifest
 
 DEFAULT_BATCH_SIZE = 200
+IN_FLIGHT_BATCHES = 8
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -46,7 +51,9 @@ def publish_tables(out_dir: Path, manifest: Manifest, inventory: Inventory, base
     return manifest
 
 
-@flow(name="stemwire-run", log_prints=False)
+# One extraction at a time in-process; `stemwire run --workers N` swaps in a Dask task runner, whose
+# worker processes each hold their own pipeline.
+@flow(name="stemwire-run", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))  # type: ignore[arg-type]
 def stemwire_run(
     raw_dir: Path,
     out_dir: Path,
@@ -66,9 +73,14 @@ def stemwire_run(
         save_manifest(out_dir, manifest)
         outcomes: list[ArticleOutcome] = []
         items = [(path, inventory.ids[path.name]) for path in inventory.to_read]
-        for batch in batches(items, batch_size):
-            extracted = extract_batch(batch, max_bytes)
-            publish_batch(extracted, out_dir, base_iri)
+        pending: deque[PrefectFuture[list[ArticleOutcome]]] = deque()
+        todo = deque(batches(items, batch_size))
+        while todo or pending:
+            # A bounded window of batches in flight keeps workers busy and memory flat.
+            while todo and len(pending) < IN_FLIGHT_BATCHES:
+                pending.append(extract_batch.submit(todo.popleft(), max_bytes))
+            extracted = pending.popleft().result()
+            publish_batch(extracted, out_dir, base_iri)  # in the flow's process, in submission order
             for outcome in extracted:
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
@@ -78,3 +90,16 @@ def stemwire_run(
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
         return summary
+
+
+def dask_task_runner(workers: int | None = None, address: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
+    """prefect-dask's runner on an existing scheduler, or on a local cluster of `workers` processes."""
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise RuntimeError("Dask support is an extra: pip install 'stemwire[dask]'") from exc
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True})
+    return cast(TaskRunner[PrefectFuture[Any]], runner)

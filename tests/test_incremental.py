@@ -210,3 +210,15 @@ def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path
     manifest = load_manifest(out)
     assert manifest.tables_current and len(manifest.published()) == 36
     assert len(list((out / "records").glob("*.json"))) == 36
+
+
+def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_path: Path) -> None:
+    pytest.importorskip("prefect_dask")
+    from flows.run_flow import dask_task_runner
+
+    raw = raw_with(tmp_path, [*GOOD, "cardio-ipsc-hans", "knee-admsc-hans"])
+    run(raw, tmp_path / "default", batch_size=2)
+    dask_flow = stemwire_run.with_options(task_runner=dask_task_runner(workers=2))
+    summary = dask_flow(raw_dir=raw, out_dir=tmp_path / "dask", settle_seconds=0, batch_size=2)
+    assert summary.published == 5
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "default")
