@@ -38,7 +38,9 @@ COMPONENTS = (
     "stemwire_durations",
 )
 
-for _name, _default in (("original", ""), ("layout", None), ("claims", None), ("facts", None)):
+# `text`: the analysis text, kept as a string: spaCy's Doc.text rebuilds it from every token on each
+# access, which cost more than all our extractors together.
+for _name, _default in (("original", ""), ("text", ""), ("layout", None), ("claims", None), ("facts", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -54,7 +56,7 @@ def _add_spans(doc: Doc, key: str, spans: list[tuple[int, int]]) -> None:
 
 @Language.component("stemwire_layout")
 def layout_component(doc: Doc) -> Doc:
-    doc._.layout = analyse_layout(doc.text)
+    doc._.layout = analyse_layout(doc._.text)
     doc._.claims = Claims()
     doc._.facts = {}
     return doc
@@ -62,7 +64,7 @@ def layout_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_references")
 def references_component(doc: Doc) -> Doc:
-    refs = find_references(doc._.original, doc.text, doc._.layout, doc._.claims)
+    refs = find_references(doc._.original, doc._.text, doc._.layout, doc._.claims)
     doc._.facts["references"] = refs
     _add_spans(doc, "references", [(r.start, r.end) for r in refs])
     return doc
@@ -70,16 +72,16 @@ def references_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_trials")
 def trials_component(doc: Doc) -> Doc:
-    hits = find_trial_ids(doc.text, doc._.layout, doc._.claims)
+    hits = find_trial_ids(doc._.text, doc._.layout, doc._.claims)
     doc._.facts["trial_mentions"] = hits
-    doc._.facts["trials"] = trials_from(doc._.original, doc.text, doc._.layout, hits)
+    doc._.facts["trials"] = trials_from(doc._.original, doc._.text, doc._.layout, hits)
     _add_spans(doc, "trials", [(h.start, h.end) for h in hits])
     return doc
 
 
 @Language.component("stemwire_dates")
 def dates_component(doc: Doc) -> Doc:
-    dates, dateline = find_dates(doc._.original, doc.text, doc._.layout, doc._.claims)
+    dates, dateline = find_dates(doc._.original, doc._.text, doc._.layout, doc._.claims)
     doc._.facts["dates"] = dates
     doc._.facts["dateline"] = dateline
     _add_spans(doc, "dates", [(d.start, d.end) for d in dates])
@@ -88,7 +90,7 @@ def dates_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_cell_types")
 def cell_types_component(doc: Doc) -> Doc:
-    hits = find_cell_mentions(doc.text, doc._.layout)
+    hits = find_cell_mentions(doc._.text, doc._.layout)
     for h in hits:
         doc._.claims.add(h.start, h.end)
     doc._.facts["cell_mentions"] = hits
@@ -99,7 +101,7 @@ def cell_types_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_measures")
 def measures_component(doc: Doc) -> Doc:
-    hits = find_measures(doc.text, doc._.layout)
+    hits = find_measures(doc._.text, doc._.layout)
     for h in hits:
         doc._.claims.add(h.start, h.end)
     doc._.facts["measures"] = hits
@@ -109,7 +111,7 @@ def measures_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_conditions")
 def conditions_component(doc: Doc) -> Doc:
-    hits = find_condition_mentions(doc.text, doc._.layout, doc._.claims)
+    hits = find_condition_mentions(doc._.text, doc._.layout, doc._.claims)
     for h in hits:
         doc._.claims.add(h.start, h.end)
     doc._.facts["condition_mentions"] = hits
@@ -120,7 +122,7 @@ def conditions_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_metrics")
 def metrics_component(doc: Doc) -> Doc:
-    metrics = find_metrics(doc._.original, doc.text, doc._.layout, doc._.claims, doc._.facts["measures"])
+    metrics = find_metrics(doc._.original, doc._.text, doc._.layout, doc._.claims, doc._.facts["measures"])
     doc._.facts["metrics"] = metrics
     _add_spans(doc, "metrics", [(m.start, m.end) for m in metrics])
     return doc
@@ -128,7 +130,7 @@ def metrics_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_durations")
 def durations_component(doc: Doc) -> Doc:
-    durations = find_durations(doc._.original, doc.text, doc._.layout, doc._.claims)
+    durations = find_durations(doc._.original, doc._.text, doc._.layout, doc._.claims)
     doc._.facts["durations"] = durations
     _add_spans(doc, "durations", [(d.start, d.end) for d in durations])
     return doc
@@ -147,6 +149,7 @@ def run_pipeline(analysis: AnalysisText) -> dict[str, Any]:
     nlp = build_pipeline()
     doc = nlp.make_doc(analysis.text)
     doc._.original = analysis.original
+    doc._.text = analysis.text
     doc = nlp(doc)  # spaCy accepts a prepared Doc and runs every component on it
     facts: dict[str, Any] = doc._.facts
     facts["layout"] = doc._.layout

@@ -1,15 +1,20 @@
-"""Longest-match lookup of gazetteer terms in analysis text.
+"""Longest-match lookup of gazetteer terms in analysis text, with an Aho-Corasick automaton
+(pyahocorasick): one pass over the text whatever the size of the vocabulary.
 
-Chinese terms match exactly (spaces inside a term match any spacing); terms that begin or end
-with a Latin letter or digit only match at word boundaries, so "MSC" is not found inside "UC-MSC"
-or "MSCs" inside a longer word. At any position the longest term wins.
+Chinese terms match exactly; a term written with a space ("CAR T细胞") also matches without it.
+Terms that begin or end with a Latin letter or digit only match at word boundaries, so "MSC" is not
+found inside "UC-MSC" or "MSCs". ASCII terms match case-sensitively unless marked `ignore_case`.
+Matches do not overlap: the leftmost wins, and at one position the longest.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import ahocorasick
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -26,25 +31,52 @@ class TermHit:
     key: str
 
 
-def _term_pattern(term: Term) -> str:
-    body = r"\s*".join(re.escape(part) for part in term.surface.split())
-    if term.ignore_case:
-        body = f"(?i:{body})"
-    if term.surface[0].isascii() and term.surface[0].isalnum():
-        body = r"(?<![A-Za-z0-9])" + body
-    if term.surface[-1].isascii() and term.surface[-1].isalnum():
-        body += r"(?![A-Za-z0-9])"
-    return body
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _spellings(surface: str) -> set[str]:
+    words = surface.split()
+    return {" ".join(words), "".join(words)}
 
 
 class TermMatcher:
     def __init__(self, terms: list[Term]) -> None:
-        unique = {(t.surface, t.ignore_case): t for t in terms if t.surface}
-        ordered = sorted(unique.values(), key=lambda t: len(t.surface), reverse=True)
-        self._keys = [t.key for t in ordered]
-        self._pattern = re.compile("|".join(f"({_term_pattern(t)})" for t in ordered))
+        # Folded surface -> the terms spelled that way (case variants of one surface share a slot).
+        table: dict[str, list[tuple[str, Term]]] = {}
+        for term in terms:
+            for spelling in _spellings(term.surface):
+                if spelling:
+                    table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term))
+        self._automaton = ahocorasick.Automaton()
+        for folded, spelled in table.items():
+            self._automaton.add_word(folded, spelled)
+        self._empty = not table
+        if table:
+            self._automaton.make_automaton()
+
+    def _accepts(self, text: str, start: int, end: int, spelling: str, term: Term) -> bool:
+        if not term.ignore_case and text[start:end] != spelling:
+            return False
+        if _is_word_char(spelling[0]) and start > 0 and _is_word_char(text[start - 1]):
+            return False
+        return not (_is_word_char(spelling[-1]) and end < len(text) and _is_word_char(text[end]))
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TermHit]:
-        for m in self._pattern.finditer(text, start, len(text) if end is None else end):
-            assert m.lastindex is not None
-            yield TermHit(m.start(), m.end(), self._keys[m.lastindex - 1])
+        if self._empty:
+            return
+        end = len(text) if end is None else end
+        folded = text.translate(_ASCII_LOWER)  # same length: offsets carry over
+        found: list[tuple[int, int, str]] = []
+        for last, spelled in self._automaton.iter(folded, start, end):
+            for spelling, term in spelled:
+                s = last + 1 - len(spelling)
+                if self._accepts(text, s, last + 1, spelling, term):
+                    found.append((s, last + 1, term.key))
+                    break
+        found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+        taken_to = -1
+        for s, e, key in found:
+            if s >= taken_to:
+                yield TermHit(s, e, key)
+                taken_to = e

@@ -71,3 +71,15 @@ def test_products_are_listed_on_their_cell_type() -> None:
     assert [(c.name, c.products) for c in cells] == [
         ("mesenchymal stem cell of the bone marrow", ["Ryoncil", "remestemcel-L"])
     ]
+
+
+def test_no_surface_form_names_two_measures() -> None:
+    from collections import defaultdict
+
+    from extractors.resources import load_tsv, split_list
+
+    owners = defaultdict(set)
+    for row in load_tsv("measures.tsv"):
+        for form in split_list(row["zh_hans"]) + split_list(row["abbreviations"]):
+            owners[form].add(row["key"])
+    assert {form: keys for form, keys in owners.items() if len(keys) > 1} == {}
