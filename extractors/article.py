@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from extractors.cells import cell_entries
 from extractors.decode import MAX_BYTES, DecodedArticle, decode_article
 from extractors.pipeline import run_pipeline
 from extractors.script import to_analysis_text
@@ -52,9 +53,11 @@ def build_record(article: DecodedArticle, record_id: str | None = None) -> Recor
         facts["durations"],
     )
 
-    mentions = [
+    generic = {key for key, entry in cell_entries().items() if entry.generic}
+    mentions = [  # generic words (细胞, 干细胞) only shadow shorter names; they are not mentions
         Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
         for h in facts["cell_mentions"]
+        if h.key not in generic
     ]
     mentions += [
         Mention(type="condition", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])

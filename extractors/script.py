@@ -34,12 +34,18 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch.isascii() or ch in _KEEP_WIDTH:
-        return ch
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+class _WidthFold(dict[int, str]):
+    """str.translate table folding full-width and compatibility forms one character for one, built
+    as characters are met, so the per-character work runs inside str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = ch if ch.isascii() or ch in _KEEP_WIDTH else unicodedata.normalize("NFKC", ch)
+        self[code] = folded if len(folded) == 1 else ch
+        return self[code]
+
+
+_FOLD = _WidthFold()
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,13 @@ class AnalysisText:
 
 
 def _differences(a: str, b: str) -> int:
-    if len(a) != len(b):
-        return sum(1 for x, y in zip(a, b, strict=False) if x != y)
-    return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+    return sum(map(str.__ne__, a, b))
 
 
-def detect_script(text: str) -> ScriptProfile:
-    """Count characters specific to each script; both present in strength means machine-mixed text."""
-    trad = _differences(text, _t2s().convert(text))
+def detect_script(text: str, simplified: str | None = None) -> ScriptProfile:
+    """Count characters specific to each script; both present in strength means machine-mixed text.
+    `simplified`: the text already through t2s, when the caller has it."""
+    trad = _differences(text, simplified if simplified is not None else _t2s().convert(text))
     simp = _differences(text, _s2t().convert(text))
     if trad == 0 and simp == 0:
         return ScriptProfile("unknown", 0, 0)
@@ -97,7 +102,7 @@ def _convert_same_length(text: str) -> str:
 
 def to_analysis_text(original: str) -> AnalysisText:
     converted = _convert_same_length(original)
-    folded = "".join(_fold_char(ch) for ch in converted)
+    folded = converted.translate(_FOLD)
     if len(folded) != len(original):  # pragma: no cover - guarded by construction above
         raise AssertionError("analysis text must keep the original's length")
-    return AnalysisText(original=original, text=folded, profile=detect_script(original))
+    return AnalysisText(original=original, text=folded, profile=detect_script(original, converted))
