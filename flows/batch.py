@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import traceback
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,7 +199,7 @@ def finalize(
     _remove_orphans(out_dir, manifest)
     _link_duplicates(out_dir, manifest, base_iri)
     published = manifest.published()
-    records = [json.loads(_record_path(out_dir, e.article_id).read_text(encoding="utf-8")) for e in published]
+    records = (json.loads(_record_path(out_dir, e.article_id).read_text(encoding="utf-8")) for e in published)
     duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
     write_tables(records, out_dir / "csv", bom=bom, duplicates=duplicates)
@@ -219,22 +218,23 @@ def finalize(
     write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
 
 
-def summarise(outcomes: list[ArticleOutcome], inventory: Inventory, manifest: Manifest) -> RunSummary:
-    summary = RunSummary(
-        articles_read=len(outcomes),
-        published=sum(o.record is not None for o in outcomes),
-        unchanged=len(inventory.unchanged),
-        not_ready=inventory.not_ready,
-        withdrawn=[manifest.entries[n].article_id for n in inventory.deleted],
-        duplicates=[(e.article_id, e.duplicate_of) for e in manifest.published() if e.duplicate_of],
-    )
-    counts: Counter[str] = Counter()
+def add_to_summary(summary: RunSummary, outcomes: list[ArticleOutcome]) -> None:
+    """Count one batch into the run's summary (the batch itself is not kept: memory stays flat)."""
+    summary.articles_read += len(outcomes)
     for o in outcomes:
-        if o.record is not None:
-            for kind in FACT_TYPES:
-                counts[kind] += len(o.record[kind])
-    summary.facts.update(counts)
-    summary.failures = [(o.path, (o.error or "").splitlines()[0]) for o in outcomes if o.record is None]
+        if o.record is None:
+            summary.failures.append((o.path, (o.error or "").splitlines()[0]))
+            continue
+        summary.published += 1
+        for kind in FACT_TYPES:
+            summary.facts[kind] += len(o.record[kind])
+
+
+def close_summary(summary: RunSummary, inventory: Inventory, manifest: Manifest) -> RunSummary:
+    summary.unchanged = len(inventory.unchanged)
+    summary.not_ready = inventory.not_ready
+    summary.withdrawn = [manifest.entries[n].article_id for n in inventory.deleted]
+    summary.duplicates = [(e.article_id, e.duplicate_of) for e in manifest.published() if e.duplicate_of]
     # Files that failed before and have not changed since still fail: the exit status keeps saying so.
     summary.failures += [
         (e.path, f"{e.reason} (unchanged since an earlier run)")

@@ -19,12 +19,13 @@ from extractors.decode import MAX_BYTES
 from flows.batch import (
     ArticleOutcome,
     RunSummary,
+    add_to_summary,
     batches,
+    close_summary,
     finalize,
     process_batch,
     publish_article,
     remember,
-    summarise,
 )
 from flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from flows.publish.jsonld import DEFAULT_BASE_IRI
@@ -67,11 +68,11 @@ def stemwire_run(
     with output_lock(out_dir, wait_seconds):
         manifest = load_manifest(out_dir)
         inventory = take_inventory(raw_dir, out_dir, manifest, settle_seconds)
+        summary = RunSummary()
         if not inventory.changes and manifest.tables_current:
-            return summarise([], inventory, manifest)
+            return close_summary(summary, inventory, manifest)
         manifest.tables_current = False
         save_manifest(out_dir, manifest)
-        outcomes: list[ArticleOutcome] = []
         items = [(path, inventory.ids[path.name]) for path in inventory.to_read]
         pending: deque[PrefectFuture[list[ArticleOutcome]]] = deque()
         todo = deque(batches(items, batch_size))
@@ -84,9 +85,9 @@ def stemwire_run(
             for outcome in extracted:
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
-            outcomes.extend(extracted)
+            add_to_summary(summary, extracted)
         manifest = publish_tables(out_dir, manifest, inventory, base_iri, bom)
-        summary = summarise(outcomes, inventory, manifest)
+        close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
         return summary

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 def write_text_atomic(path: Path, content: str, encoding: str = "utf-8") -> None:
@@ -30,3 +32,28 @@ def dump_json(data: Any) -> str:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     write_text_atomic(path, dump_json(data))
+
+
+@contextmanager
+def atomic_writers(paths: list[Path], encoding: str = "utf-8") -> Iterator[list[IO[str]]]:
+    """Text handles for several files written in a stream; each file appears only when all are
+    complete, and none does if writing fails."""
+    temps: list[str] = []
+    try:
+        with ExitStack() as stack:
+            handles: list[IO[str]] = []
+            for path in paths:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                temps.append(tmp)
+                handles.append(stack.enter_context(os.fdopen(fd, "w", encoding=encoding, newline="")))
+            yield handles
+            for fh in handles:
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, path in zip(temps, paths, strict=True):
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flows.publish.files import write_json_atomic, write_text_atomic
+from flows.publish.files import atomic_writers, write_json_atomic
 from schemas import SCHEMA_VERSION
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -178,14 +179,22 @@ def rows_for(record: dict[str, Any], duplicate_of: str | None = None) -> dict[st
     return rows
 
 
+def _writer(handle: Any) -> Any:
+    return csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
 def render_table(name: str, rows: list[dict[str, Any]], bom: bool = False) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    _write_rows(_writer(buffer), name, rows, header=True)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def _write_rows(writer: Any, name: str, rows: list[dict[str, Any]], header: bool = False) -> None:
     names = [c.name for c in TABLES[name]]
-    writer.writerow(names)
+    if header:
+        writer.writerow(names)
     for row in rows:
         writer.writerow([cell(row.get(col)) for col in names])
-    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
 def _column_metadata(column: Column, required: bool) -> dict[str, Any]:
@@ -226,18 +235,21 @@ def table_group_metadata() -> dict[str, Any]:
 
 
 def write_tables(
-    records: list[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
+    records: Iterable[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
 ) -> list[Path]:
-    """`duplicates` maps the id of an article that repeats another to the id it repeats."""
+    """Stream records (in article-id order) into every table; memory stays flat however many there are.
+    `duplicates` maps the id of an article that repeats another to the id it repeats."""
     duplicates = duplicates or {}
-    combined: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    for record in sorted(records, key=lambda r: r["id"]):
-        for name, rows in rows_for(record, duplicates.get(record["id"])).items():
-            combined[name].extend(rows)
-    written = []
-    for name in TABLES:
-        path = csv_dir / f"{name}.csv"
-        write_text_atomic(path, render_table(name, combined[name], bom=bom))
-        written.append(path)
+    paths = [csv_dir / f"{name}.csv" for name in TABLES]
+    with atomic_writers(paths) as handles:
+        writers = {}
+        for name, handle in zip(TABLES, handles, strict=True):
+            if bom:
+                handle.write("\ufeff")
+            writers[name] = _writer(handle)
+            _write_rows(writers[name], name, [], header=True)
+        for record in records:
+            for name, rows in rows_for(record, duplicates.get(record["id"])).items():
+                _write_rows(writers[name], name, rows)
     write_json_atomic(csv_dir / METADATA_FILE, table_group_metadata())
-    return [*written, csv_dir / METADATA_FILE]
+    return [*paths, csv_dir / METADATA_FILE]
