@@ -235,6 +235,51 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command(epilog="Example:  stemwire bench --articles 2000 --json bench.json")
+def bench(
+    articles: int = typer.Option(2000, min=1, help="Size N of the synthetic corpus (memory is also measured at 4N)."),
+    json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
+) -> None:
+    """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
+    from flows.bench import TARGETS, run_bench, verdicts
+
+    console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")
+    figures = run_bench(articles)
+    ok = verdicts(figures)
+    table = Table(title=f"stemwire bench, N={articles}, {figures['machine']['cpus']} CPUs")
+    for column in ("figure", "value", "target", "met"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    shown = [
+        ("baseline (t2s + 3 patterns), s", "baseline_s", None, ""),
+        ("bare extraction, articles/s per core", "bare_articles_per_s", "bare_articles_per_s", ">="),
+        ("bare extraction, M chars/s per core", "bare_mchars_per_s", "bare_mchars_per_s", ">="),
+        ("bare time / baseline time", "bare_over_baseline", "bare_over_baseline", "<="),
+        ("Prefect start-up, s", "startup_s", None, ""),
+        ("end-to-end, articles/s (start-up excluded)", "e2e_articles_per_s_excluding_startup", None, ""),
+        ("end-to-end / bare", "e2e_share_of_bare", "e2e_share_of_bare", ">="),
+        ("no-op rerun, s (start-up excluded)", "noop_seconds", "noop_seconds", "<="),
+        ("process start to first record, s", "first_record_s", None, ""),
+        ("peak memory at N, MB", "peak_rss_mb", "peak_rss_mb", "<="),
+        ("peak memory at 4N, MB", "peak_rss_mb_4n", None, ""),
+        ("memory growth N -> 4N", "rss_growth_4n", "rss_growth_4n", "<="),
+    ]
+    for label, key, target, sign in shown:
+        value = figures[key]
+        table.add_row(
+            label,
+            "-" if value is None else f"{value:.3f}",
+            f"{sign} {TARGETS[target]}" if target else "",
+            ("[green]yes[/green]" if ok[target] else "[red]no[/red]") if target else "",
+        )
+    console.print(table)
+    console.print(f"machine: {figures['machine']}")
+    if json_file:
+        from flows.publish.files import write_json_atomic
+
+        write_json_atomic(json_file, {**figures, "targets": TARGETS, "met": ok})
+        console.print(f"figures written to {json_file}")
+
+
 @app.command(epilog="Example:  stemwire schema --check")
 def schema(check: bool = typer.Option(False, help="Only check that the committed schema is current.")) -> None:
     """Regenerate schemas/article.schema.json from the pydantic models."""

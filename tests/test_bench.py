@@ -1,0 +1,31 @@
+"""The benchmark and its corpus generator work (figures are checked for sense, never for speed)."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extractors.article import extract_record
+from flows.cli import app
+from flows.synthetic import write_corpus
+
+
+def test_synthetic_articles_are_long_in_both_scripts_and_full_of_facts(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 6)
+    assert write_corpus(tmp_path / "again", 6)[3].read_text() == paths[3].read_text()  # deterministic
+    records = [extract_record(p) for p in paths]
+    assert all(4500 <= r.source.chars <= 7000 for r in records)
+    assert {r.source.script for r in records} == {"simplified", "traditional"}
+    assert all(r.trials and r.metrics and r.dates and r.cell_types for r in records)
+
+
+def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(app, ["bench", "--articles", "3", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("bare_articles_per_s", "e2e_share_of_bare", "noop_seconds", "peak_rss_mb", "peak_rss_mb_4n"):
+        assert figures[key] > 0, key
+    assert figures["first_record_s"] > 0 and figures["articles"] == 3
+    assert set(figures["met"]) == set(figures["targets"])
+    assert "bare extraction, articles/s per core" in result.output
