@@ -25,3 +25,13 @@ class Claims:
                 return True
             j -= 1
         return False
+
+    def straddles(self, start: int, end: int) -> bool:
+        """A claimed span crosses an edge of [start, end) (overlaps it without lying inside it)."""
+        j = bisect.bisect_left(self._starts, end) - 1
+        while j >= 0 and self._starts[j] > start - MAX_SPAN:
+            s, e = self._starts[j], self._ends[j]
+            if e > start and not (start <= s and e <= end):
+                return True
+            j -= 1
+        return False

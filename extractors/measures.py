@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.resources import load_tsv, split_list
 from extractors.terms import Term, TermMatcher
@@ -45,9 +46,15 @@ def _matcher() -> TermMatcher:
     return TermMatcher(terms)
 
 
-def find_measures(text: str, layout: Layout) -> list[MeasureHit]:
+def find_measures(text: str, layout: Layout, claims: Claims) -> list[MeasureHit]:
+    """Measure names in content lines that cross no earlier fact's edge: 细胞数 inside 软骨细胞数 stays
+    the cell's, while 感光细胞层厚度 may hold the cell name 感光细胞."""
     entries = measure_entries()
-    return [MeasureHit(h.start, h.end, entries[h.key]) for h in _matcher().finditer(text) if layout.is_content(h.start)]
+    return [
+        MeasureHit(h.start, h.end, entries[h.key])
+        for h in _matcher().finditer(text)
+        if layout.is_content(h.start) and not claims.straddles(h.start, h.end)
+    ]
 
 
 def _hits_in(hits: list[MeasureHit], lo: int, hi: int) -> list[MeasureHit]:

@@ -103,7 +103,7 @@ def cell_types_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_measures")
 def measures_component(doc: Doc) -> Doc:
-    hits = find_measures(doc._.text, doc._.layout)
+    hits = find_measures(doc._.text, doc._.layout, doc._.claims)
     for h in hits:
         doc._.claims.add(h.start, h.end)
     doc._.facts["measures"] = hits
