@@ -31,6 +31,7 @@ from flows.publish.jsonld import (
     catalog_document,
     context_document,
 )
+from flows.publish.report import write_report
 from flows.publish.tables import write_tables
 from flows.state import Entry, Manifest
 from schemas.validation import record_errors
@@ -193,7 +194,7 @@ def finalize(
     bom: bool = False,
     now: str | None = None,
 ) -> None:
-    """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog."""
+    """Withdraw deleted articles, link duplicates, rebuild the tables, the catalog and the report."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _withdraw(out_dir, manifest, inventory.deleted, now)
     _remove_orphans(out_dir, manifest)
@@ -216,6 +217,7 @@ def finalize(
         if e.status != "failed"
     ]
     write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
+    write_report(out_dir, manifest)
 
 
 def add_to_summary(summary: RunSummary, outcomes: list[ArticleOutcome]) -> None:

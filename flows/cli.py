@@ -235,6 +235,19 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command(epilog="Example:  stemwire report --out output")
+def report(out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`.")) -> None:
+    """Rebuild the review pages (OUT/report/index.html and one page per article) from the records."""
+    from flows.publish.report import write_report
+    from flows.state import load_manifest
+
+    if not (out / "records").is_dir():
+        err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
+        raise typer.Exit(2)
+    index = write_report(out, load_manifest(out))
+    console.print(f"report: {index}")
+
+
 @app.command(epilog="Example:  stemwire bench --articles 2000 --json bench.json")
 def bench(
     articles: int = typer.Option(2000, min=1, help="Size N of the synthetic corpus (memory is also measured at 4N)."),
