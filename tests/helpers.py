@@ -7,8 +7,12 @@ from typing import Any
 
 import opencc
 
+from extractors.article import article_id
 from extractors.pipeline import run_pipeline
 from extractors.script import to_analysis_text
+from flows.batch import finalize, process_article, publish_article, remember
+from flows.inventory import Inventory
+from flows.state import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -26,3 +30,14 @@ def both_scripts(simplified: str) -> list[str]:
 
 def facts_of(text: str) -> dict[str, Any]:
     return run_pipeline(to_analysis_text(text))
+
+
+def publish(raw_paths: list[Path], out: Path, bom: bool = False) -> Path:
+    """What a run does, without Prefect: publish each article, then the tables and the catalog."""
+    manifest = Manifest()
+    for path in raw_paths:
+        outcome = process_article(path, article_id(path))
+        publish_article(outcome, out)
+        remember(manifest, outcome)
+    finalize(out, manifest, Inventory(), bom=bom)
+    return out

@@ -11,25 +11,10 @@ import pytest
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
-from extractors.article import article_id
-from flows.batch import finalize, process_article, publish_article, remember
-from flows.inventory import Inventory
 from flows.publish.jsonld import article_document, local_document_loader
 from flows.publish.tables import cell, render_table
-from flows.state import Manifest
 from flows.validate import validate_output
-from tests.helpers import DEV_CORPUS, FIXTURES
-
-
-def publish(raw_paths: list[Path], out: Path, bom: bool = False) -> Path:
-    """What a run does, without Prefect: publish each article, then the tables and the catalog."""
-    manifest = Manifest()
-    for path in raw_paths:
-        outcome = process_article(path, article_id(path))
-        publish_article(outcome, out)
-        remember(manifest, outcome)
-    finalize(out, manifest, Inventory(), bom=bom)
-    return out
+from tests.helpers import DEV_CORPUS, FIXTURES, publish
 
 
 @pytest.fixture(scope="module")

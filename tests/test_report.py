@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from flows.publish.report import _Span, _link, highlight
-from tests.helpers import FIXTURES
-from tests.test_publish import publish
+from flows.publish.report import _link, _Span, highlight
+from tests.helpers import FIXTURES, publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # CI installs Chromium and sets this, so that a missing browser fails there instead of skipping.
