@@ -205,9 +205,9 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
     return None
 
 
-def find_dateline(text: str, layout: Layout, claims: Claims) -> dt.date | None:
+def _dateline_of(candidates: list[_Candidate], layout: Layout) -> dt.date | None:
     """The article's own publication date: the first full date on a dateline near the top."""
-    for c in _candidates(text, layout, claims):
+    for c in candidates:
         if layout.kind_at(c.start) != "dateline":
             continue
         resolved = _resolve(c, _Context(None), layout.line_at(c.start).start)
@@ -217,10 +217,10 @@ def find_dateline(text: str, layout: Layout, claims: Claims) -> dt.date | None:
 
 
 def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tuple[list[DateFact], dt.date | None]:
-    dateline = find_dateline(text, layout, claims)
+    candidates = _candidates(text, layout, claims)
+    dateline = _dateline_of(candidates, layout)
     ctx = _Context(dateline)
     facts: list[DateFact] = []
-    candidates = _candidates(text, layout, claims)
     for c in candidates:
         if claims.overlaps(c.start, c.end):  # taken by the second end of a range just above
             continue
