@@ -148,6 +148,8 @@ def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
         modified=_modified(outcome.mtime_ns),
         reason=None if outcome.record is not None else (outcome.error or "").splitlines()[0],
         norm_sha256=outcome.norm_sha256,
+        title=(outcome.record or {}).get("title") or "",
+        fact_counts={k: len(outcome.record[k]) for k in FACT_TYPES} if outcome.record is not None else {},
     )
 
 
@@ -193,8 +195,10 @@ def finalize(
     base_iri: str = DEFAULT_BASE_IRI,
     bom: bool = False,
     now: str | None = None,
+    changed: set[str] | None = None,
 ) -> None:
-    """Withdraw deleted articles, link duplicates, rebuild the tables, the catalog and the report."""
+    """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog, and the report's
+    index and the pages of the articles in `changed` (every page when None)."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _withdraw(out_dir, manifest, inventory.deleted, now)
     _remove_orphans(out_dir, manifest)
@@ -217,7 +221,7 @@ def finalize(
         if e.status != "failed"
     ]
     write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
-    write_report(out_dir, manifest)
+    write_report(out_dir, manifest, changed)
 
 
 def add_to_summary(summary: RunSummary, outcomes: list[ArticleOutcome]) -> None:

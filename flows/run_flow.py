@@ -47,8 +47,10 @@ def publish_batch(outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str) 
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def publish_tables(out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool) -> Manifest:
-    finalize(out_dir, manifest, inventory, base_iri, bom)
+def publish_tables(
+    out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool, changed: set[str]
+) -> Manifest:
+    finalize(out_dir, manifest, inventory, base_iri, bom, changed=changed)
     return manifest
 
 
@@ -86,7 +88,8 @@ def stemwire_run(
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
             add_to_summary(summary, extracted)
-        manifest = publish_tables(out_dir, manifest, inventory, base_iri, bom)
+        changed = {inventory.ids[path.name] for path in inventory.to_read}
+        manifest = publish_tables(out_dir, manifest, inventory, base_iri, bom, changed)
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)

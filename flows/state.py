@@ -44,6 +44,8 @@ class Entry:
     norm_sha256: str | None = None  # hash of the script-normalised text: finds the same article twice
     duplicate_of: str | None = None
     withdrawn_at: str | None = None
+    title: str = ""
+    fact_counts: dict[str, int] = field(default_factory=dict)  # per fact family, for the report's index
 
 
 @dataclass

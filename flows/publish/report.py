@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -361,19 +360,21 @@ def index_page(rows: list[tuple[str, str, Counter[str]]], manifest: Manifest) ->
     return _page("stemwire report", body)
 
 
-def _records(out_dir: Path, manifest: Manifest) -> Iterator[dict[str, Any]]:
-    for entry in manifest.published():
-        yield json.loads((out_dir / "records" / f"{entry.article_id}.json").read_text(encoding="utf-8"))
-
-
-def write_report(out_dir: Path, manifest: Manifest, records: Iterable[dict[str, Any]] | None = None) -> Path:
-    """Write every article page and the index; pages of withdrawn articles are removed."""
+def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = None) -> Path:
+    """Write the index and the pages of the articles in `changed` (article ids; every article when
+    None, and any whose page is missing); pages of articles no longer published are removed."""
     folder = out_dir / REPORT_DIR
+    published = manifest.published()
     rows: list[tuple[str, str, Counter[str]]] = []
-    for record in records if records is not None else _records(out_dir, manifest):
-        write_text_atomic(folder / "articles" / f"{record['id']}.html", article_page(record))
-        rows.append((record["id"], record.get("title") or "", Counter({k: len(record[k]) for k in FACT_FAMILIES})))
-    kept = {f"{aid}.html" for aid, _, _ in rows}
+    for entry in published:
+        page = folder / "articles" / f"{entry.article_id}.html"
+        counts = Counter(entry.fact_counts)
+        if changed is None or entry.article_id in changed or not page.exists():
+            record = json.loads((out_dir / "records" / f"{entry.article_id}.json").read_text(encoding="utf-8"))
+            write_text_atomic(page, article_page(record))
+            counts = Counter({k: len(record[k]) for k in FACT_FAMILIES})
+        rows.append((entry.article_id, entry.title, counts))
+    kept = {f"{e.article_id}.html" for e in published}
     for page in (folder / "articles").glob("*.html"):
         if page.name not in kept:
             page.unlink()
