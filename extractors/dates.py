@@ -205,14 +205,25 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
     return None
 
 
+def _full_date(c: _Candidate, layout: Layout) -> dt.date | None:
+    resolved = _resolve(c, _Context(None), layout.line_at(c.start).start)
+    if isinstance(resolved, tuple) and resolved[2] is not None and not resolved[3]:
+        return dt.date(resolved[0], resolved[1] or 1, resolved[2])
+    return None
+
+
 def _dateline_of(candidates: list[_Candidate], layout: Layout) -> dt.date | None:
-    """The article's own publication date: the first full date on a dateline near the top."""
+    """The article's own publication date: the first full date on a dateline near the top, or, in a
+    press release ("2024年3月8日，上海——……"), the full date that opens the first paragraph."""
     for c in candidates:
-        if layout.kind_at(c.start) != "dateline":
-            continue
-        resolved = _resolve(c, _Context(None), layout.line_at(c.start).start)
-        if isinstance(resolved, tuple) and resolved[2] is not None:
-            return dt.date(resolved[0], resolved[1] or 1, resolved[2])
+        if layout.kind_at(c.start) == "dateline" and (found := _full_date(c, layout)) is not None:
+            return found
+    first_body = next((ln for ln in layout.lines if ln.kind == "body"), None)
+    for c in candidates:
+        if first_body is not None and c.start - first_body.start <= 2 and layout.line_at(c.start) == first_body:
+            tail = layout.text[c.end : c.end + 12]
+            if re.match(r"\s*[,，]?\s*[\u4e00-\u9fff]{0,6}\s*(?:——|--|—|电|讯|消息)", tail):
+                return _full_date(c, layout)
     return None
 
 

@@ -282,7 +282,8 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure_hit = None
         else:
             lead = text[max(c_lo, v.start - 10) : v.start]
-            direction = "decrease" if v.value < 0 else _last_verb(lead) or _comparison(lead)
+            # A ratio (HR=0.42) states its own size; a verb before it belongs to the figure it qualifies.
+            direction = None if v.unit is None else "decrease" if v.value < 0 else _last_verb(lead) or _comparison(lead)
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
         measure: str | None = "cell dose" if v.cell_dose else None
         measure_text: str | None = None

@@ -45,7 +45,9 @@ def _conditions(layout: Layout, positions: list[int], hits: list[TermHit]) -> li
     return [Counter(h.key for h in hits).most_common(1)[0][0]] if hits else []
 
 
-def _interventions(text: str, layout: Layout, positions: list[int], hits: list[TermHit]) -> list[str]:
+def _interventions(
+    text: str, layout: Layout, positions: list[int], hits: list[TermHit], single_trial: bool
+) -> list[str]:
     """Cell types named in the trial's sentence, or delivered (输注, 移植) in its paragraph, else those
     the headline names."""
     entries = cell_entries()
@@ -62,8 +64,10 @@ def _interventions(text: str, layout: Layout, positions: list[int], hits: list[T
         found = [h for h in _in_scopes(specific, paragraphs) if delivered(h)]
     if found:
         return _keys_in_order(found)
-    # The headline usually names the therapy: "脐带间充质干细胞治疗肝硬化".
-    return _keys_in_order([h for h in specific if layout.kind_at(h.start) == "title"])
+    # The headline usually names the therapy: "脐带间充质干细胞治疗肝硬化"; in an article about one
+    # trial, so does any clause that delivers cells.
+    titled = _keys_in_order([h for h in specific if layout.kind_at(h.start) == "title"])
+    return titled or (_keys_in_order([h for h in specific if delivered(h)]) if single_trial else [])
 
 
 def _follow_up(
@@ -92,7 +96,7 @@ def link_trials(
     for trial in trials:
         positions = [h.start for h in trial_hits if h.registry_id == trial.registry_id]
         trial.conditions = _conditions(layout, positions, condition_hits)
-        trial.interventions = _interventions(text, layout, positions, cell_hits)
+        trial.interventions = _interventions(text, layout, positions, cell_hits, len(trials) == 1)
         follow_up = _follow_up(text, layout, positions, trial.study, durations)
         if follow_up is not None:
             trial.follow_up, trial.follow_up_text = follow_up.value, follow_up.text

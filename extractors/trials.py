@@ -171,9 +171,13 @@ def _planned(text: str, layout: Layout, phase: _Phase) -> bool:
     return any(w in text[lo:hi] for w in trial_words()["plan_words"])
 
 
-def _names_other_study(text: str, layout: Layout, hit: TrialHit) -> bool:
-    lo, hi = layout.sentence_bounds(hit.start)
+def _other_study_sentence(text: str, layout: Layout, pos: int) -> bool:
+    lo, hi = layout.sentence_bounds(pos)
     return any(w in text[lo:hi] for w in trial_words()["other_study_words"])
+
+
+def _names_other_study(text: str, layout: Layout, hit: TrialHit) -> bool:
+    return _other_study_sentence(text, layout, hit.start)
 
 
 def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
@@ -224,6 +228,7 @@ def _assign_enrollments(
     """Each enrollment phrase goes to the trial named in its sentence, else to the trial whose phase its
     sentence names, else to the nearest trial before it in the same section. First phrase wins."""
     assigned: dict[str, _Enrollment] = {}
+    unplaced: list[_Enrollment] = []
     for e, same_sentence_only in _enrollments(text, layout):
         s_lo, s_hi = layout.sentence_bounds(e.start)
         before_e = [h for h in hits if s_lo <= h.start <= e.start]
@@ -247,8 +252,20 @@ def _assign_enrollments(
             before = [h for h in hits if section.start <= h.start < e.start]
             if before:
                 target = before[-1].registry_id
-        if target is not None and target not in assigned:
+        if target is None:
+            unplaced.append(e)
+        elif target not in assigned:
             assigned[target] = e
+    # A news piece about one registered trial often gives its size paragraphs away from its id: a
+    # count no trial claimed goes to it, unless its sentence is about another study or phase.
+    only = {h.registry_id for h in hits if layout.is_content(h.start)}
+    if len(only) == 1 and (rid := next(iter(only))) not in assigned:
+        for e in unplaced:
+            s_lo, s_hi = layout.sentence_bounds(e.start)
+            named = {p.value for p in _phases_in(text, s_lo, s_hi)}
+            if not _other_study_sentence(text, layout, e.start) and named <= {phases.get(rid)}:
+                assigned[rid] = e
+                break
     return assigned
 
 

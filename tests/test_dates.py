@@ -66,6 +66,8 @@ def test_not_dates(body: str) -> None:
         ("民国114年3月21日　记者林怡君／台北报导", "去年11月在年会上报告。", ["2024-11"]),
         ("（香港　2024年12月5日）", "上周三刊登于期刊。", ["2024-11-27"]),
         ("2025/3/5 医学界骨科频道", "今年下半年提交申请。", ["2025"]),  # a half-year: the year is what ISO keeps
+        # a press release opens its first paragraph with its date
+        ("", "2024年3月8日，上海——公司宣布进展，预计今年第四季度读出数据。", ["2024-03-08", "2024"]),
     ],
 )
 def test_relative_dates_resolve_against_datelines_of_every_style(dateline: str, body: str, expected: list[str]) -> None:

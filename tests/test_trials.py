@@ -58,6 +58,12 @@ def test_phase_of_another_study_is_not_taken() -> None:
             [("DRKS00034567", "1", None), ("NCT06123456", None, None)],
         ),
         ("该试验(NCT01234567)N=48。", [("NCT01234567", None, 48)]),
+        # China's drug-trial registry (NMPA CDE)
+        ("该Ⅰ期研究(CTR20240123)计划入组24例患者。", [("CTR20240123", "1", 24)]),
+        # one trial in the article: its size may stand paragraphs away from its id
+        ("研究共招募565名慢性心衰病人。\n其他内容。\n试验编号:NCT02032004。", [("NCT02032004", None, 565)]),
+        # ... but not the size of another study or another phase
+        ("此前的II期试验纳入48人。\nIII期试验(NCT03280056)正在进行。", [("NCT03280056", "3", None)]),
         # the id in a heading, the phase in the paragraph below it
         ("一、某产品(NCT05066646)\n这是一项Ib/II期研究,共入组103例患者。", [("NCT05066646", "1b/2", 103)]),
     ],
