@@ -66,7 +66,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
         "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
-            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)\s*(?:=|:|为)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
@@ -275,6 +275,7 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
     values += _simple_values(text, layout, claims, measures)
     values.sort(key=lambda v: (v.start, v.range_part or ""))
     metrics = []
+    population = tuple(_words()["population_words"])
     for v in values:
         c_lo, _ = layout.clause_bounds(v.start)
         if v.cell_dose:
@@ -285,6 +286,8 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             # A ratio (HR=0.42) states its own size; a verb before it belongs to the figure it qualifies.
             direction = None if v.unit is None else "decrease" if v.value < 0 else _last_verb(lead) or _comparison(lead)
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
+        if v.unit == "percent" and measure_hit is None and any(w in text[c_lo : v.start] for w in population):
+            continue  # 男性占78%: who was enrolled, not what the therapy did
         measure: str | None = "cell dose" if v.cell_dose else None
         measure_text: str | None = None
         if measure_hit is not None:

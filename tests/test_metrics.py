@@ -68,6 +68,7 @@ def test_metrics_in_both_scripts(body: str, expected: list[tuple]) -> None:
         "受试者按2:1分组。",  # allocation ratio
         "（本文阅读时长：3分钟）",  # reading-time line
         "👉 本文约2500字，阅读需要5分钟",
+        "受试者平均年龄52.4岁，男性占78%。",  # who was enrolled, not an outcome
         "客服电话：400-810-1234",
         "Cell Stem Cell. 2025;32(4):512-526.",  # volume, issue and pages
         "两组的整体存活率则没有显著差异(P=0.21)。",
