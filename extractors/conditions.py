@@ -9,7 +9,7 @@ from functools import lru_cache
 from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.resources import load_tsv, split_list
-from extractors.terms import Term, TermHit, TermMatcher
+from extractors.terms import TermHit, TermMatcher, matcher_from_tsv
 from schemas.models import Condition
 
 
@@ -31,11 +31,7 @@ def condition_entries() -> dict[str, ConditionEntry]:
 
 @lru_cache(maxsize=1)
 def _matcher() -> TermMatcher:
-    terms: list[Term] = []
-    for row in load_tsv("conditions.tsv"):
-        terms += [Term(s, row["key"]) for s in split_list(row["zh_hans"]) + split_list(row["abbreviations"])]
-        terms += [Term(s, row["key"], ignore_case=True) for s in split_list(row["english"])]
-    return TermMatcher(terms)
+    return matcher_from_tsv("conditions.tsv")
 
 
 def find_condition_mentions(text: str, layout: Layout, claims: Claims) -> list[TermHit]:

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from extractors.claims import Claims
 from extractors.layout import Layout
-from extractors.resources import load_tsv, split_list
-from extractors.terms import Term, TermMatcher
+from extractors.resources import load_tsv
+from extractors.terms import TermMatcher, matcher_from_tsv
 
 # How far back a number may look for its measure beyond its own sentence (same paragraph).
 PARAGRAPH_LOOKBACK = 300
@@ -39,11 +39,7 @@ def measure_entries() -> dict[str, MeasureEntry]:
 
 @lru_cache(maxsize=1)
 def _matcher() -> TermMatcher:
-    terms: list[Term] = []
-    for row in load_tsv("measures.tsv"):
-        terms += [Term(s, row["key"]) for s in split_list(row["zh_hans"]) + split_list(row["abbreviations"])]
-        terms += [Term(s, row["key"], ignore_case=True) for s in split_list(row["english"])]
-    return TermMatcher(terms)
+    return matcher_from_tsv("measures.tsv")
 
 
 def find_measures(text: str, layout: Layout, claims: Claims) -> list[MeasureHit]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import spacy
 from spacy.language import Language
@@ -22,10 +22,11 @@ from extractors.conditions import conditions_from, find_condition_mentions
 from extractors.dates import find_dates
 from extractors.durations import find_durations
 from extractors.layout import analyse_layout
-from extractors.measures import find_measures
+from extractors.measures import MeasureHit, find_measures
 from extractors.metrics import find_metrics
 from extractors.references import find_references
 from extractors.script import AnalysisText
+from extractors.terms import TermHit
 from extractors.trials import find_trial_ids, trials_from
 
 COMPONENTS = (
@@ -54,6 +55,17 @@ def _add_spans(doc: Doc, key: str, spans: list[tuple[int, int]]) -> None:
         if span is not None:
             group.append(span)
     doc.spans[key] = group
+
+
+H = TypeVar("H", TermHit, MeasureHit)
+
+
+def _claim(doc: Doc, key: str, hits: list[H]) -> list[H]:
+    """Mark the hits' characters as taken, and keep them as spans of the doc."""
+    for h in hits:
+        doc._.claims.add(h.start, h.end)
+    _add_spans(doc, key, [(h.start, h.end) for h in hits])
+    return hits
 
 
 @Language.component("stemwire_layout")
@@ -92,33 +104,23 @@ def dates_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_cell_types")
 def cell_types_component(doc: Doc) -> Doc:
-    hits = find_cell_mentions(doc._.text, doc._.layout)
-    for h in hits:
-        doc._.claims.add(h.start, h.end)
+    hits = _claim(doc, "cell_types", find_cell_mentions(doc._.text, doc._.layout))
     doc._.facts["cell_mentions"] = hits
     doc._.facts["cell_types"] = cell_types_from(doc._.original, hits)
-    _add_spans(doc, "cell_types", [(h.start, h.end) for h in hits])
     return doc
 
 
 @Language.component("stemwire_measures")
 def measures_component(doc: Doc) -> Doc:
-    hits = find_measures(doc._.text, doc._.layout, doc._.claims)
-    for h in hits:
-        doc._.claims.add(h.start, h.end)
-    doc._.facts["measures"] = hits
-    _add_spans(doc, "measures", [(h.start, h.end) for h in hits])
+    doc._.facts["measures"] = _claim(doc, "measures", find_measures(doc._.text, doc._.layout, doc._.claims))
     return doc
 
 
 @Language.component("stemwire_conditions")
 def conditions_component(doc: Doc) -> Doc:
-    hits = find_condition_mentions(doc._.text, doc._.layout, doc._.claims)
-    for h in hits:
-        doc._.claims.add(h.start, h.end)
+    hits = _claim(doc, "conditions", find_condition_mentions(doc._.text, doc._.layout, doc._.claims))
     doc._.facts["condition_mentions"] = hits
     doc._.facts["conditions"] = conditions_from(doc._.original, hits)
-    _add_spans(doc, "conditions", [(h.start, h.end) for h in hits])
     return doc
 
 

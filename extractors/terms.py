@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from extractors.resources import load_tsv, split_list
+
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -80,3 +82,13 @@ class TermMatcher:
             if s >= taken_to:
                 yield TermHit(s, e, key)
                 taken_to = e
+
+
+def matcher_from_tsv(name: str) -> TermMatcher:
+    """A matcher over a vocabulary file with key, zh_hans and abbreviations columns (exact) and an
+    english column (any case)."""
+    terms: list[Term] = []
+    for row in load_tsv(name):
+        terms += [Term(s, row["key"]) for s in split_list(row["zh_hans"]) + split_list(row["abbreviations"])]
+        terms += [Term(s, row["key"], ignore_case=True) for s in split_list(row["english"])]
+    return TermMatcher(terms)
