@@ -61,7 +61,13 @@ def run(
             raise typer.Exit(2) from None
     try:
         summary = flow_to_run(
-            raw_dir=raw, out_dir=out, batch_size=batch_size, base_iri=base_iri, bom=bom, max_bytes=max_bytes
+            raw_dir=raw,
+            out_dir=out,
+            batch_size=batch_size,
+            base_iri=base_iri,
+            bom=bom,
+            max_bytes=max_bytes,
+            wait_seconds=wait,
         )
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")

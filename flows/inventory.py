@@ -45,12 +45,14 @@ def _outputs_present(out_dir: Path, entry: Entry) -> bool:
     return (out_dir / "errors" / f"{entry.name}.json").exists()
 
 
-def _still_changing(path: Path, st: os.stat_result, settle: float) -> bool:
-    if time.time() - st.st_mtime > settle:
-        return False
-    time.sleep(_RECHECK_DELAY)
-    again = path.stat()
-    return (again.st_size, again.st_mtime_ns) != (st.st_size, st.st_mtime_ns)
+def _settled(paths: list[Path], stats: dict[Path, os.stat_result], settle: float) -> set[Path]:
+    """The paths whose size and time hold still across one short look; only files changed within
+    `settle` seconds are looked at twice, and all of them after a single pause."""
+    recent = [p for p in paths if time.time() - stats[p].st_mtime <= settle]
+    if recent:
+        time.sleep(_RECHECK_DELAY)
+    moving = {p for p in recent if (p.stat().st_size, p.stat().st_mtime_ns) != (stats[p].st_size, stats[p].st_mtime_ns)}
+    return set(paths) - moving
 
 
 def assign_ids(names: list[str], manifest: Manifest) -> dict[str, str]:
@@ -62,34 +64,40 @@ def assign_ids(names: list[str], manifest: Manifest) -> dict[str, str]:
         known = manifest.entries.get(name)
         if known is not None and known.status != "withdrawn":
             ids[name] = known.article_id
+    used = set(ids.values())
     for name in sorted(names):
         if name in ids:
             continue
         candidate = article_id(Path(name))
-        if taken.get(candidate, name) != name or candidate in ids.values():
+        if taken.get(candidate, name) != name or candidate in used:
             candidate = f"{candidate}-{Path(name).suffix.lstrip('.').lower() or 'file'}"
         n = 2
         base = candidate
-        while taken.get(candidate, name) != name or candidate in ids.values():
+        while taken.get(candidate, name) != name or candidate in used:
             candidate, n = f"{base}-{n}", n + 1
         ids[name] = candidate
+        used.add(candidate)
     return ids
 
 
 def take_inventory(raw_dir: Path, out_dir: Path, manifest: Manifest, settle: float = SETTLE_SECONDS) -> Inventory:
     inv = Inventory()
-    present: list[str] = []
+    candidates: list[Path] = []
     for path in sorted(raw_dir.iterdir()):
         if not path.is_file() or path.name.startswith("."):
             continue
         if any(fnmatch.fnmatch(path.name, p) for p in TEMPORARY_PATTERNS):
             inv.not_ready.append((str(path), "temporary file, still being written; read on a later run"))
-            continue
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        elif path.suffix.lower() not in ARTICLE_SUFFIXES:
             inv.ignored.append(str(path))
-            continue
-        st = path.stat()
-        if _still_changing(path, st, settle):
+        else:
+            candidates.append(path)
+    stats = {path: path.stat() for path in candidates}
+    settled = _settled(candidates, stats, settle)
+    present: list[str] = []
+    for path in candidates:
+        st = stats[path]
+        if path not in settled:
             inv.not_ready.append((str(path), "size still changing; read on a later run"))
             if path.name in manifest.entries:
                 present.append(path.name)  # an old version stays published until the new one settles
@@ -105,6 +113,7 @@ def take_inventory(raw_dir: Path, out_dir: Path, manifest: Manifest, settle: flo
             inv.unchanged.append(path.name)
         else:
             inv.to_read.append(path)
-    inv.deleted = sorted(e.name for e in manifest.live() if e.name not in set(present))
+    still_there = set(present)
+    inv.deleted = sorted(e.name for e in manifest.live() if e.name not in still_there)
     inv.ids = assign_ids(present, manifest)
     return inv

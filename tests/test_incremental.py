@@ -222,3 +222,12 @@ def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_pa
     summary = dask_flow(raw_dir=raw, out_dir=tmp_path / "dask", settle_seconds=0, batch_size=2)
     assert summary.published == 5
     assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "default")
+
+
+def test_ids_stay_unique_and_stable_when_names_collide() -> None:
+    from flows.inventory import assign_ids
+    from flows.state import Manifest
+
+    ids = assign_ids(["a.txt", "a.html", "a.md", "b.txt"], Manifest())
+    assert ids == {"a.html": "a", "a.md": "a-md", "a.txt": "a-txt", "b.txt": "b"}
+    assert len(set(ids.values())) == 4
