@@ -71,7 +71,11 @@ def build_record(article: DecodedArticle, record_id: str | None = None) -> Recor
         Mention(type="measure", key=h.entry.key, start=h.start, end=h.end, text=original[h.start : h.end])
         for h in facts["measures"]
     ]
-    for family, kind in (("dates", "date"), ("durations", "duration"), ("metrics", "metric")):
+    dates = [d for d in facts["dates"] if d.value is not None]
+    unresolved = [d for d in facts["dates"] if d.value is None]
+    facts["dates"], facts["unresolved_dates"] = dates, unresolved
+    families = (("dates", "date"), ("unresolved_dates", "date"), ("durations", "duration"), ("metrics", "metric"))
+    for family, kind in families:
         mentions += [
             Mention(type=kind, key=f"{family}/{i}", start=f.start, end=f.end, text=f.text)  # type: ignore[arg-type]
             for i, f in enumerate(facts[family])
@@ -101,6 +105,7 @@ def build_record(article: DecodedArticle, record_id: str | None = None) -> Recor
         conditions=facts["conditions"],
         trials=facts["trials"],
         dates=facts["dates"],
+        unresolved_dates=facts["unresolved_dates"],
         durations=facts["durations"],
         metrics=facts["metrics"],
         references=facts["references"],

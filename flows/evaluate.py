@@ -66,7 +66,7 @@ def _same_duration(g: Any, p: Any) -> bool:
 MATCHERS: dict[str, Callable[[Any, Any], bool]] = {
     "cell_types": _same_cell,
     "trials": lambda g, p: _registry(g.get("registry_id")) == _registry(p.get("registry_id")),
-    "dates": lambda g, p: str(g) == str(p),
+    "dates": lambda g, p: str(g).strip() == str(p or "").strip(),
     "durations": _same_duration,
     "metrics": _same_metric,
     "identifiers": lambda g, p: str(g).lower() == str(p).lower(),
@@ -98,7 +98,8 @@ def predictions(record: dict[str, Any]) -> dict[str, list[Any]]:
     return {
         "cell_types": record.get("cell_types", []),
         "trials": record.get("trials", []),
-        "dates": [d["value"] for d in record.get("dates", []) if d.get("value")],
+        # As the shared scorer does: a date without a value is a prediction that matches nothing.
+        "dates": [d.get("value") for d in record.get("dates", [])],
         "durations": [d["value"] for d in record.get("durations", [])],
         "metrics": record.get("metrics", []),
         "identifiers": ids,

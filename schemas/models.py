@@ -154,7 +154,11 @@ class Record(Model):
     cell_types: list[CellType]
     conditions: list[Condition]
     trials: list[Trial]
-    dates: list[DateFact]
+    dates: list[DateFact] = Field(description="Dates with an ISO 8601 value.")
+    unresolved_dates: list[DateFact] = Field(
+        default_factory=list,
+        description="Relative dates with nothing to resolve them against (上周三 with no dated dateline): text, no value.",
+    )
     durations: list[DurationFact]
     metrics: list[Metric]
     references: list[Reference]

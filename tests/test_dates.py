@@ -80,3 +80,14 @@ def test_wire_dateline_without_a_year_resolves_nothing() -> None:
         dates = facts_of(text)["dates"]
         assert [d.value for d in dates] == [None, None]
         assert dates[0].role == "dateline"
+
+
+def test_record_keeps_unresolved_dates_apart_from_dated_facts() -> None:
+    from extractors.article import extract_record
+    from tests.helpers import FIXTURES
+
+    record = extract_record(FIXTURES / "articles" / "pd-monkey-hans.txt")
+    assert record.dates == []
+    assert [(d.text, d.value) for d in record.unresolved_dates] == [("11月18日", None), ("上周三", None)]
+    spans = {(m.start, m.end) for m in record.mentions if m.type == "date"}
+    assert {(d.start, d.end) for d in record.unresolved_dates} <= spans

@@ -147,7 +147,7 @@ def highlight(text: str, spans: list[_Span]) -> str:
 
 
 def _warnings(record: dict[str, Any]) -> list[str]:
-    notes = [f"date “{d['text']}” could not be resolved" for d in record["dates"] if not d["value"]]
+    notes = [f"date “{d['text']}” could not be resolved" for d in record.get("unresolved_dates", [])]
     notes += [f"metric “{m['text']}” names no measure" for m in record["metrics"] if not m.get("measure")]
     notes += [
         f"trial {t['registry_id']}: {' and '.join(k for k in ('phase', 'enrollment') if t[k] is None)} not found"
@@ -212,7 +212,10 @@ def article_page(record: dict[str, Any]) -> str:
         "<h2>Dates</h2>",
         _table(
             ["text", "value", "precision", "role"],
-            [[_e(d["text"]), _e(d["value"]), _e(d["precision"]), _e(d["role"])] for d in record["dates"]],
+            [
+                [_e(d["text"]), _e(d["value"] or "unresolved"), _e(d["precision"]), _e(d["role"])]
+                for d in record["dates"] + record.get("unresolved_dates", [])
+            ],
         ),
         "<h2>Durations</h2>",
         _table(
