@@ -126,8 +126,10 @@ def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFA
         _record_path(out_dir, outcome.article_id).unlink(missing_ok=True)
         _jsonld_path(out_dir, outcome.article_id).unlink(missing_ok=True)
         return
-    write_json_atomic(_jsonld_path(out_dir, outcome.article_id), article_document(outcome.record, base_iri))
-    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record)
+    write_json_atomic(
+        _jsonld_path(out_dir, outcome.article_id), article_document(outcome.record, base_iri), compact=True
+    )
+    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record, compact=True)
     _error_path(out_dir, outcome.name).unlink(missing_ok=True)
 
 
@@ -173,7 +175,8 @@ def _link_duplicates(out_dir: Path, manifest: Manifest, base_iri: str) -> None:
             entry.duplicate_of = duplicate_of
             record = json.loads(_record_path(out_dir, entry.article_id).read_text(encoding="utf-8"))
             same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
-            write_json_atomic(_jsonld_path(out_dir, entry.article_id), article_document(record, base_iri, same_as))
+            document = article_document(record, base_iri, same_as)
+            write_json_atomic(_jsonld_path(out_dir, entry.article_id), document, compact=True)
 
 
 def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:

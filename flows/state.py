@@ -79,6 +79,7 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
             "tables_current": manifest.tables_current,
             "entries": {name: asdict(e) for name, e in sorted(manifest.entries.items())},
         },
+        compact=True,  # rewritten after every batch: compact keeps that cheap for large folders
     )
 
 

@@ -38,3 +38,27 @@ def test_valid_example_passes_and_invalid_examples_fail() -> None:
         broken = json.loads(json.dumps(valid))
         mutate(broken)
         assert record_errors(broken), "an invalid record must not validate"
+
+
+def test_prepared_validator_gives_the_committed_schemas_verdicts() -> None:
+    """The speed-ups in schemas/validation.py must not change what passes: compare with a plain
+    validator of the committed schema on a valid record and on many broken ones."""
+    import copy
+    import json as _json
+
+    from jsonschema import Draft202012Validator
+
+    from schemas.export import SCHEMA_PATH
+    from schemas.validation import record_validator
+
+    plain = Draft202012Validator(_json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    valid = _json.loads((FIXTURES / "records" / "valid.json").read_text(encoding="utf-8"))
+    cases = [valid]
+    for family in ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "mentions"):
+        for field in valid[family][0]:
+            for bad in (None, "x", -1, 1.5, [], {}, True):
+                broken = copy.deepcopy(valid)
+                broken[family][0][field] = bad
+                cases.append(broken)
+    for case in cases:
+        assert record_validator().is_valid(case) == plain.is_valid(case), case

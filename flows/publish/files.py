@@ -25,13 +25,16 @@ def write_text_atomic(path: Path, content: str, encoding: str = "utf-8") -> None
         raise
 
 
-def dump_json(data: Any) -> str:
-    """Deterministic JSON: sorted keys, UTF-8 characters kept, trailing newline."""
+def dump_json(data: Any, compact: bool = False) -> str:
+    """Deterministic JSON: sorted keys, UTF-8 characters kept, trailing newline. Compact output is
+    several times faster to write (Python's C encoder does not indent), for files written per article."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    write_text_atomic(path, dump_json(data))
+def write_json_atomic(path: Path, data: Any, compact: bool = False) -> None:
+    write_text_atomic(path, dump_json(data, compact))
 
 
 @contextmanager
