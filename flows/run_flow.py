@@ -8,12 +8,13 @@ a run killed at any point is completed by the next one. A run that finds nothing
 
 from collections import deque
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from extractors.decode import MAX_BYTES
 from flows.batch import (
@@ -31,8 +32,15 @@ from flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from flows.publish.jsonld import DEFAULT_BASE_IRI
 from flows.state import Manifest, load_manifest, output_lock, save_manifest
 
+T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
 IN_FLIGHT_BATCHES = 8
+
+
+def _opaque(value: T) -> T:
+    """The value wrapped in Prefect's quote(), so the task receives it without Prefect walking
+    through every record in it (as typed: Prefect unwraps it before the task runs)."""
+    return cast(T, quote(value))
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -83,13 +91,14 @@ def stemwire_run(
             while todo and len(pending) < IN_FLIGHT_BATCHES:
                 pending.append(extract_batch.submit(todo.popleft(), max_bytes))
             extracted = pending.popleft().result()
-            publish_batch(extracted, out_dir, base_iri)  # in the flow's process, in submission order
+            # quote(): Prefect would otherwise walk every record looking for upstream futures.
+            publish_batch(_opaque(extracted), out_dir, base_iri)  # in the flow's process, in submission order
             for outcome in extracted:
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
             add_to_summary(summary, extracted)
         changed = {inventory.ids[path.name] for path in inventory.to_read}
-        manifest = publish_tables(out_dir, manifest, inventory, base_iri, bom, changed)
+        manifest = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom, changed)
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
