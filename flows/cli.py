@@ -68,6 +68,8 @@ def run(
             bom=bom,
             max_bytes=max_bytes,
             wait_seconds=wait,
+            # Keep every Dask worker busy, and no more batches than that in memory.
+            in_flight=2 * (workers or 2) if (workers or dask_address) else 2,
         )
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")

@@ -34,7 +34,7 @@ from flows.state import Manifest, load_manifest, output_lock, save_manifest
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
-IN_FLIGHT_BATCHES = 8
+IN_FLIGHT_BATCHES = 2  # one batch extracting while the flow publishes the one before
 
 
 def _opaque(value: T) -> T:
@@ -74,6 +74,7 @@ def stemwire_run(
     max_bytes: int = MAX_BYTES,
     wait_seconds: float = 0.0,
     settle_seconds: float = SETTLE_SECONDS,
+    in_flight: int = IN_FLIGHT_BATCHES,
 ) -> RunSummary:
     with output_lock(out_dir, wait_seconds):
         manifest = load_manifest(out_dir)
@@ -88,7 +89,7 @@ def stemwire_run(
         todo = deque(batches(items, batch_size))
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
-            while todo and len(pending) < IN_FLIGHT_BATCHES:
+            while todo and len(pending) < max(1, in_flight):
                 pending.append(extract_batch.submit(todo.popleft(), max_bytes))
             extracted = pending.popleft().result()
             # quote(): Prefect would otherwise walk every record looking for upstream futures.
