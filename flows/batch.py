@@ -49,10 +49,16 @@ class ArticleOutcome:
     mtime_ns: int = 0
     sha256: str = ""
     norm_sha256: str | None = None
+    title: str = ""
+    fact_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return Path(self.path).name
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 @dataclass
@@ -96,11 +102,23 @@ def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> 
         return outcome
     outcome.record = record
     outcome.norm_sha256 = normalised_text_hash(record["text"])
+    outcome.title = record.get("title") or ""
+    outcome.fact_counts = {k: len(record[k]) for k in FACT_TYPES}
     return outcome
 
 
-def process_batch(items: list[tuple[Path, str]], max_bytes: int = MAX_BYTES) -> list[ArticleOutcome]:
-    return [process_article(path, aid, max_bytes) for path, aid in items]
+def process_batch(
+    items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
+) -> list[ArticleOutcome]:
+    """Extract and publish a batch; the outcomes come back without their records, so that what the
+    flow keeps per article is a few fields (Prefect holds on to task results for the whole run)."""
+    outcomes = []
+    for path, aid in items:
+        outcome = process_article(path, aid, max_bytes)
+        publish_article(outcome, out_dir, base_iri)
+        outcome.record = None
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _record_path(out_dir: Path, article_id: str) -> Path:
@@ -118,7 +136,7 @@ def _error_path(out_dir: Path, name: str) -> Path:
 def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
     """JSON-LD first, the record last: a record on disk always has its JSON-LD. A failed article gets
     an error file, and whatever it published before is withdrawn."""
-    if outcome.record is None:
+    if not outcome.ok or outcome.record is None:
         write_json_atomic(
             _error_path(out_dir, outcome.name),
             {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
@@ -146,12 +164,12 @@ def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
         sha256=outcome.sha256,
         size=outcome.size,
         mtime_ns=outcome.mtime_ns,
-        status="published" if outcome.record is not None else "failed",
+        status="published" if outcome.ok else "failed",
         modified=_modified(outcome.mtime_ns),
-        reason=None if outcome.record is not None else (outcome.error or "").splitlines()[0],
+        reason=None if outcome.ok else (outcome.error or "").splitlines()[0],
         norm_sha256=outcome.norm_sha256,
-        title=(outcome.record or {}).get("title") or "",
-        fact_counts={k: len(outcome.record[k]) for k in FACT_TYPES} if outcome.record is not None else {},
+        title=outcome.title,
+        fact_counts=outcome.fact_counts,
     )
 
 
@@ -231,12 +249,12 @@ def add_to_summary(summary: RunSummary, outcomes: list[ArticleOutcome]) -> None:
     """Count one batch into the run's summary (the batch itself is not kept: memory stays flat)."""
     summary.articles_read += len(outcomes)
     for o in outcomes:
-        if o.record is None:
+        if not o.ok:
             summary.failures.append((o.path, (o.error or "").splitlines()[0]))
             continue
         summary.published += 1
         for kind in FACT_TYPES:
-            summary.facts[kind] += len(o.record[kind])
+            summary.facts[kind] += o.fact_counts.get(kind, 0)
 
 
 def close_summary(summary: RunSummary, inventory: Inventory, manifest: Manifest) -> RunSummary:

@@ -25,7 +25,6 @@ from flows.batch import (
     close_summary,
     finalize,
     process_batch,
-    publish_article,
     remember,
 )
 from flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
@@ -43,15 +42,11 @@ def _opaque(value: T) -> T:
     return cast(T, quote(value))
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(items: list[tuple[Path, str]], max_bytes: int) -> list[ArticleOutcome]:
-    return process_batch(items, max_bytes)
-
-
-@task(name="publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def publish_batch(outcomes: list[ArticleOutcome], out_dir: Path, base_iri: str) -> None:
-    for outcome in outcomes:
-        publish_article(outcome, out_dir, base_iri)
+@task(name="extract-and-publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int) -> list[ArticleOutcome]:
+    # Publishing where the extraction ran keeps records out of the flow's memory; every write is
+    # atomic and per article, so a retried batch rewrites the same files.
+    return process_batch(items, out_dir, base_iri, max_bytes)
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -90,10 +85,8 @@ def stemwire_run(
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < max(1, in_flight):
-                pending.append(extract_batch.submit(todo.popleft(), max_bytes))
+                pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes))
             extracted = pending.popleft().result()
-            # quote(): Prefect would otherwise walk every record looking for upstream futures.
-            publish_batch(_opaque(extracted), out_dir, base_iri)  # in the flow's process, in submission order
             for outcome in extracted:
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
