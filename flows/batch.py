@@ -241,7 +241,7 @@ def finalize(
         for e in manifest.entries.values()
         if e.status != "failed"
     ]
-    write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri))
+    write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri), compact=True)
     write_report(out_dir, manifest, changed)
 
 

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -77,7 +77,8 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
         {
             "version": MANIFEST_VERSION,
             "tables_current": manifest.tables_current,
-            "entries": {name: asdict(e) for name, e in sorted(manifest.entries.items())},
+            # vars(): a shallow view of each entry, where asdict() would deep-copy every one per batch.
+            "entries": {name: vars(e) for name, e in sorted(manifest.entries.items())},
         },
         compact=True,  # rewritten after every batch: compact keeps that cheap for large folders
     )
