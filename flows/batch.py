@@ -22,13 +22,13 @@ from extractors.decode import MAX_BYTES
 from extractors.errors import ArticleError
 from extractors.script import to_analysis_text
 from flows.inventory import Inventory
-from flows.publish.files import write_json_atomic, write_text_atomic
+from flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
 from flows.publish.jsonld import (
     CONTEXT_FILE,
     DEFAULT_BASE_IRI,
     article_document,
     article_iri,
-    catalog_document,
+    catalog_chunks,
     context_document,
 )
 from flows.publish.report import write_report
@@ -229,7 +229,8 @@ def finalize(
     duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
     write_tables(records, out_dir / "csv", bom=bom, duplicates=duplicates)
-    entries = [
+    listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
+    entries = (
         {
             "id": e.article_id,
             "path": e.path,
@@ -238,10 +239,10 @@ def finalize(
             "status": e.status,
             "duplicate_of": e.duplicate_of,
         }
-        for e in manifest.entries.values()
-        if e.status != "failed"
-    ]
-    write_json_atomic(out_dir / "catalog.jsonld", catalog_document(entries, base_iri), compact=True)
+        for e in listed
+    )
+    latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
+    write_chunks_atomic(out_dir / "catalog.jsonld", catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed)
 
 

@@ -161,3 +161,18 @@ def test_dev_corpus_output_passes_every_check(tmp_path) -> None:
     checks = {c.name: c for c in validate_output(out)}
     assert all(c.ok for c in checks.values()), {n: c.problems[:3] for n, c in checks.items() if not c.ok}
     assert checks["one node per trial and per cell type"].checked > 30
+
+
+def test_streamed_catalog_is_the_sorted_compact_json_of_itself() -> None:
+    from flows.publish.jsonld import catalog_chunks
+
+    entries = [
+        {"id": "a", "path": "raw/a.txt", "sha256": "0" * 64, "modified": "2025-01-01T00:00:00Z", "status": "published"},
+        {"id": "b", "path": "raw/b.txt", "sha256": "1" * 64, "modified": "2025-02-01T00:00:00Z", "status": "withdrawn"},
+        {"id": "c", "path": "raw/c.txt", "sha256": "2" * 64, "modified": "2025-01-03T00:00:00Z", "duplicate_of": "a"},
+    ]
+    text = "".join(catalog_chunks(entries, "https://example.org/", "2025-02-01T00:00:00Z"))
+    catalog = json.loads(text)
+    assert text == json.dumps(catalog, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    assert [d["creativeWorkStatus"] for d in catalog["dataset"]] == ["published", "withdrawn", "published"]
+    assert "distribution" not in catalog["dataset"][1] and catalog["dataset"][2]["sameAs"].endswith("/dataset/a")

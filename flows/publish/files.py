@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -60,3 +60,10 @@ def atomic_writers(paths: list[Path], encoding: str = "utf-8") -> Iterator[list[
         for tmp in temps:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write text produced piece by piece (a large document never held whole), atomically."""
+    with atomic_writers([path]) as (handle,):
+        for chunk in chunks:
+            handle.write(chunk)

@@ -9,7 +9,7 @@ the Cell Ontology PURL) so the same thing has the same @id in every article and 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -256,52 +256,50 @@ def article_document(
     return doc
 
 
-def catalog_document(entries: list[dict[str, Any]], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
-    """A schema.org DataCatalog of every article published or withdrawn, for consumers that poll.
-
-    entries: id, path, sha256, modified (ISO 8601 time the source last changed, or was withdrawn),
-    and optionally status ("published" or "withdrawn") and duplicate_of (the id of the article it
-    repeats). Each entry is a Dataset about the article's @id, so catalog and articles merge.
-    """
+def _dataset(e: dict[str, Any], base_iri: str) -> dict[str, Any]:
     base = base_iri.rstrip("/")
-    ordered = sorted(entries, key=lambda e: e["id"])
-    datasets = []
-    for e in ordered:
-        dataset: dict[str, Any] = {
-            "@id": f"{base}/dataset/{e['id']}",
-            "@type": "Dataset",
-            "name": e["id"],
-            "about": article_iri(base_iri, e["id"]),
-            "sourcePath": e["path"],
-            "sha256": e["sha256"],
-            "dateModified": e["modified"],
-            "schemaVersion": SCHEMA_VERSION,
-            "creativeWorkStatus": e.get("status", "published"),
-        }
-        if e.get("duplicate_of"):
-            dataset["sameAs"] = f"{base}/dataset/{e['duplicate_of']}"
-        if dataset["creativeWorkStatus"] == "published":
-            dataset["distribution"] = [
-                {
-                    "@type": "DataDownload",
-                    "contentUrl": f"jsonld/{e['id']}.jsonld",
-                    "encodingFormat": "application/ld+json",
-                },
-                {
-                    "@type": "DataDownload",
-                    "contentUrl": f"records/{e['id']}.json",
-                    "encodingFormat": "application/json",
-                },
-            ]
-        datasets.append(dataset)
-    catalog: dict[str, Any] = {
-        "@context": CONTEXT_FILE,
-        "@id": f"{base}/catalog",
-        "@type": "DataCatalog",
-        "name": "stemwire articles",
+    dataset: dict[str, Any] = {
+        "@id": f"{base}/dataset/{e['id']}",
+        "@type": "Dataset",
+        "name": e["id"],
+        "about": article_iri(base_iri, e["id"]),
+        "sourcePath": e["path"],
+        "sha256": e["sha256"],
+        "dateModified": e["modified"],
         "schemaVersion": SCHEMA_VERSION,
-        "dataset": datasets,
+        "creativeWorkStatus": e.get("status", "published"),
     }
-    if ordered:
-        catalog["dateModified"] = max(e["modified"] for e in ordered)
-    return catalog
+    if e.get("duplicate_of"):
+        dataset["sameAs"] = f"{base}/dataset/{e['duplicate_of']}"
+    if dataset["creativeWorkStatus"] == "published":
+        dataset["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "contentUrl": f"jsonld/{e['id']}.jsonld",
+                "encodingFormat": "application/ld+json",
+            },
+            {"@type": "DataDownload", "contentUrl": f"records/{e['id']}.json", "encodingFormat": "application/json"},
+        ]
+    return dataset
+
+
+def catalog_chunks(entries: Iterable[dict[str, Any]], base_iri: str, date_modified: str | None) -> Iterator[str]:
+    """A schema.org DataCatalog of every article published or withdrawn, for consumers that poll,
+    as compact JSON with sorted keys written one dataset at a time (memory flat in the catalog's size).
+
+    entries (in article-id order): id, path, sha256, modified (ISO 8601 time the source last changed,
+    or was withdrawn), and optionally status ("published"/"withdrawn") and duplicate_of. Each entry is
+    a Dataset about the article's @id, so the catalog and the articles merge into one graph.
+    """
+    head = {"@context": CONTEXT_FILE, "@id": f"{base_iri.rstrip('/')}/catalog", "@type": "DataCatalog"}
+    tail: dict[str, Any] = {"name": "stemwire articles", "schemaVersion": SCHEMA_VERSION}
+    if date_modified:
+        tail["dateModified"] = date_modified
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    yield dump(head)[:-1] + ',"dataset":['
+    for i, entry in enumerate(entries):
+        yield ("," if i else "") + dump(_dataset(entry, base_iri))
+    yield "]," + dump(tail)[1:] + "\n"
