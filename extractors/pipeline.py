@@ -140,13 +140,15 @@ def durations_component(doc: Doc) -> Doc:
     return doc
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\S\n]+|\n+|\S")
+# One token per character (runs of spaces or of line breaks stay whole): the vocabulary of token
+# strings is then bounded by the character set, where words and numbers would add new strings to
+# spaCy's StringStore with every article for as long as a scheduled process lives.
+_TOKEN = re.compile(r"[^\S\n]+|\n+|\S")
 
 
 class CharTokenizer:
-    """Tokens as spaCy's Chinese character segmentation makes them (one per Han character or symbol,
-    one per run of Latin letters and digits), built with one regular expression instead of its
-    per-character alignment loop, which cost more than most of our extractors."""
+    """One token per character, built with one regular expression instead of spaCy's per-character
+    alignment loop, which cost more than most of our extractors."""
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
