@@ -176,10 +176,6 @@ def _other_study_sentence(text: str, layout: Layout, pos: int) -> bool:
     return any(w in text[lo:hi] for w in trial_words()["other_study_words"])
 
 
-def _names_other_study(text: str, layout: Layout, hit: TrialHit) -> bool:
-    return _other_study_sentence(text, layout, hit.start)
-
-
 def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -> _Phase | None:
     c_lo, c_hi = layout.clause_bounds(hit.start)
     _, s_hi = layout.sentence_bounds(hit.start)
@@ -192,7 +188,7 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
     # "进行第二期试验，登录于……，编号KCT0005678", or the previous paragraph introduced the study:
     # the nearest phase before the id that no other trial's sentence holds and no plan describes.
     s_lo, _ = layout.sentence_bounds(hit.start)
-    lo = s_lo if _names_other_study(text, layout, hit) else layout.section_at(hit.start).start
+    lo = s_lo if _other_study_sentence(text, layout, hit.start) else layout.section_at(hit.start).start
     lo = max(lo, hit.start - PHASE_LOOKBACK)
     before = [
         p for p in _phases_in(text, lo, hit.start) if layout.is_content(p.start) and not _planned(text, layout, p)

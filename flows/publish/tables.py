@@ -9,7 +9,6 @@ column order, numbers as plain decimals, and text cells that a spreadsheet would
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -181,12 +180,6 @@ def rows_for(record: dict[str, Any], duplicate_of: str | None = None) -> dict[st
 
 def _writer(handle: Any) -> Any:
     return csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-
-
-def render_table(name: str, rows: list[dict[str, Any]], bom: bool = False) -> str:
-    buffer = io.StringIO()
-    _write_rows(_writer(buffer), name, rows, header=True)
-    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
 def _write_rows(writer: Any, name: str, rows: list[dict[str, Any]], header: bool = False) -> None:
