@@ -14,7 +14,7 @@ from typing import Any
 
 from extractors.claims import Claims
 from extractors.layout import Layout
-from extractors.measures import MeasureHit, measure_for, vague_phrase_start
+from extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
 from extractors.numerals import clean_number, parse_exponent, parse_number
 from extractors.resources import load_json
 from extractors.trials import trial_words
@@ -288,6 +288,10 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
         if v.unit == "percent" and measure_hit is None and any(w in text[c_lo : v.start] for w in population):
             continue  # 男性占78%: who was enrolled, not what the therapy did
+        time_of = _words()["time_in_state"]
+        if measure_hit is not None and measure_hit.entry.key in time_of and v.unit in _words()["time_units"].values():
+            entry = measure_entries()[time_of[measure_hit.entry.key]]
+            measure_hit = MeasureHit(measure_hit.start, measure_hit.end, entry)
         measure: str | None = "cell dose" if v.cell_dose else None
         measure_text: str | None = None
         if measure_hit is not None:

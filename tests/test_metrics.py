@@ -45,6 +45,7 @@ def metrics(text: str) -> list[tuple]:
         ("终末期肝病模型(MELD)评分下降2.4分。", [(2.4, "point", "meld", "decrease", None)]),
         ("低血糖发作次数减少约九成。", [(90, "percent", "hypoglycemia", "decrease", "~")]),
         ("中位无进展生存期为24个月。", [(24, "months", "pfs", None, None)]),
+        ("患者每日关期减少1.9小时。", [(1.9, "hours", "off_time", "decrease", None)]),  # time spent in a state
         ("中位随访时间为18.6个月。", []),
         (
             "主要不良心血管事件(MACE)发生率为8.3%。",
