@@ -97,6 +97,7 @@ def build_record(article: DecodedArticle, record_id: str | None = None) -> Recor
             language=profile.language,  # type: ignore[arg-type]
             traditional_chars=profile.traditional_chars,
             simplified_chars=profile.simplified_chars,
+            normalised_sha256=hashlib.sha256(re.sub(r"\s+", "", analysis.text).encode("utf-8")).hexdigest(),
         ),
         title=title or None,
         text=original,

@@ -9,9 +9,7 @@ never stops the batch: it gets OUT/errors/<file>.json with the reason.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,6 @@ from typing import Any
 from extractors.article import extract_record
 from extractors.decode import MAX_BYTES
 from extractors.errors import ArticleError
-from extractors.script import to_analysis_text
 from flows.inventory import Inventory
 from flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
 from flows.publish.jsonld import (
@@ -77,12 +74,6 @@ class RunSummary:
         return not self.failures
 
 
-def normalised_text_hash(text: str) -> str:
-    """The same article in either script, re-wrapped or re-spaced, hashes alike."""
-    folded = re.sub(r"\s+", "", to_analysis_text(text).text)
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
 def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> ArticleOutcome:
     outcome = ArticleOutcome(path=str(path), article_id=article_id)
     try:
@@ -101,7 +92,7 @@ def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> 
         outcome.error = "record does not match the schema: " + "; ".join(errors[:5])
         return outcome
     outcome.record = record
-    outcome.norm_sha256 = normalised_text_hash(record["text"])
+    outcome.norm_sha256 = record["source"]["normalised_sha256"]
     outcome.title = record.get("title") or ""
     outcome.fact_counts = {k: len(record[k]) for k in FACT_TYPES}
     return outcome

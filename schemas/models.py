@@ -46,6 +46,11 @@ class Source(Model):
     language: Literal["zh-Hant", "zh-Hans"]
     traditional_chars: int = Field(ge=0, description="Characters only Traditional writing uses.")
     simplified_chars: int = Field(ge=0, description="Characters only Simplified writing uses.")
+    normalised_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the text in Simplified script without whitespace: equal for the same article "
+        "in either script or wrapping, so duplicates can be found.",
+    )
 
 
 class CellType(Model):
