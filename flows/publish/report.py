@@ -86,6 +86,11 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
+def _fields(items: list[dict[str, Any]], keys: list[str]) -> list[list[str]]:
+    """Table rows of the given fields, escaped."""
+    return [[_e(item.get(k)) for k in keys] for item in items]
+
+
 @dataclass(frozen=True)
 class _Span:
     start: int
@@ -195,35 +200,21 @@ def article_page(record: dict[str, Any]) -> str:
         "<h2>Metrics</h2>",
         _table(
             ["text", "value", "unit", "measure", "direction", "qualifier", "study"],
-            [
-                [
-                    _e(m["text"]),
-                    _e(m["value"]),
-                    _e(m["unit"]),
-                    _e(m["measure"]),
-                    _e(m["direction"]),
-                    _e(m["qualifier"]),
-                    _e(m["study"]),
-                ]
-                for m in record["metrics"]
-            ],
+            _fields(record["metrics"], ["text", "value", "unit", "measure", "direction", "qualifier", "study"]),
             numeric={1},
         ),
         "<h2>Dates</h2>",
         _table(
             ["text", "value", "precision", "role"],
-            [
-                [_e(d["text"]), _e(d["value"] or "unresolved"), _e(d["precision"]), _e(d["role"])]
-                for d in record["dates"] + record.get("unresolved_dates", [])
-            ],
+            _fields(
+                record["dates"] + [{**d, "value": "unresolved"} for d in record.get("unresolved_dates", [])],
+                ["text", "value", "precision", "role"],
+            ),
         ),
         "<h2>Durations</h2>",
         _table(
             ["text", "value", "kind", "qualifier", "study"],
-            [
-                [_e(d["text"]), _e(d["value"]), _e(d["kind"]), _e(d["qualifier"]), _e(d["study"])]
-                for d in record["durations"]
-            ],
+            _fields(record["durations"], ["text", "value", "kind", "qualifier", "study"]),
         ),
         "<h2>Cell types</h2>",
         _table(
@@ -242,7 +233,7 @@ def article_page(record: dict[str, Any]) -> str:
         "<h2>Conditions</h2>",
         _table(
             ["name", "ICD-10", "as written", "mentions"],
-            [[_e(c["name"]), _e(c["icd10"]), _e(c["name_zh"]), _e(c["mention_count"])] for c in record["conditions"]],
+            _fields(record["conditions"], ["name", "icd10", "name_zh", "mention_count"]),
             numeric={3},
         ),
         "<h2>References</h2>",

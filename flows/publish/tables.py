@@ -89,7 +89,7 @@ TABLES: dict[str, list[Column]] = {
     "dates": [
         _c("article_id"),
         _INDEX,
-        _c("value", description="ISO 8601 date at the text's precision; empty when unresolved."),
+        _c("value", description="ISO 8601 date at the text's precision."),
         _c("precision", description="year, month, week or day."),
         _c("role", description="event, dateline or reference."),
         _c("relative", "boolean", "Resolved from context."),
