@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.numerals import parse_chinese_numeral
 from extractors.resources import load_json
+from extractors.scan import digit_run_starts, matches_at, merged, starts_of, with_leading_space
 from schemas.models import DateFact, Precision
 
 DateRole = Literal["event", "dateline", "reference"]
@@ -81,10 +83,34 @@ _CONTINUE_DAY = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_DAY}\s*[日号]")
 _CONTINUE_MONTH = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_MONTH}\s*月(?!\s*\d)")
 
 
+# Grammars that open with a lookbehind, and where their matches can begin (extractors/scan.py).
+_AT_NUMBERS = {"ymd", "ym_range", "y_edge", "numeric", "numeric_ym", "english", "year"}
+
+
+@lru_cache(maxsize=1)
+def _opening_scans() -> dict[str, re.Pattern[str]]:
+    """Cheap scans for where the era-led and month-name-led grammars can begin."""
+    initials = {c for name in _words()["month_names"] for c in (name[0].lower(), name[0].upper())}
+    return {"era": re.compile(_words()["roc_era"]), "month_initial": re.compile(f"[{''.join(sorted(initials))}]")}
+
+
+def _matches(kind: str, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    if kind in _AT_NUMBERS:
+        return matches_at(rx, text, digit_run_starts(text))
+    if kind == "roc":
+        numbers = with_leading_space(text, digit_run_starts(text))
+        return matches_at(rx, text, merged(numbers, starts_of(_opening_scans()["era"], text)))
+    if kind == "english_mdy":
+        return matches_at(rx, text, starts_of(_opening_scans()["month_initial"], text))
+    if kind == "month_day":
+        return matches_at(rx, text, with_leading_space(text, digit_run_starts(text)))
+    return rx.finditer(text)
+
+
 def _candidates(text: str, layout: Layout, claims: Claims) -> list[_Candidate]:
     found: list[_Candidate] = []
     for kind, rx in _patterns():
-        for m in rx.finditer(text):
+        for m in _matches(kind, rx, text):
             start = m.start() + (len(m.group()) - len(m.group().lstrip()))
             if start == m.end() or layout.kind_at(start) in ("boilerplate", "blank"):
                 continue

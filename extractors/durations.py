@@ -10,6 +10,7 @@ from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.numerals import CN_NUMERAL_CHARS, clean_number, parse_number
 from extractors.resources import load_json
+from extractors.scan import matches_at, starts_of, with_leading_space
 from schemas.models import DurationFact, Qualifier
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}半]+)"
@@ -27,6 +28,16 @@ def _pattern() -> re.Pattern[str]:
         rf"(?P<ordinal>第)?\s*(?P<a>{_NUM})\s*(?:(?P<unit_a>{units})\s*)?"
         rf"(?:(?:至|到|~|-|—|–|或)\s*(?P<b>{_NUM})\s*)?(?P<more>多|余)?\s*(?P<unit>{units})(?P<half>半)?"
     )
+
+
+_OPENING = re.compile(rf"第|\d+|[{CN_NUMERAL_CHARS}半]+")
+
+
+def _openings(text: str) -> list[int]:
+    """Where the duration grammar can begin: 第, a run of digits or numerals, or the spaces before
+    one (the grammar's number has no lookbehind, but a match never starts inside a run that failed
+    from its first character, since the rest of the grammar sees the same text after it)."""
+    return with_leading_space(text, starts_of(_OPENING, text))
 
 
 def iso_duration(value: float, designator: str, is_time: bool) -> str:
@@ -67,7 +78,7 @@ def _is_length(text: str, m: re.Match[str], value: float, designator: str) -> bo
 def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> list[DurationFact]:
     facts: list[DurationFact] = []
     units = _words()["units"]
-    for m in _pattern().finditer(text):
+    for m in matches_at(_pattern(), text, _openings(text)):
         start = m.start("ordinal") if m.group("ordinal") else m.start("a")
         if not layout.is_content(start) or claims.overlaps(start, m.end()):
             continue

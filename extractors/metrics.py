@@ -8,6 +8,7 @@ Grammars for scores (提升12.1分), percentages (下降了37%, 约六成), fold
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,7 @@ from extractors.layout import Layout
 from extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
 from extractors.numerals import clean_number, parse_exponent, parse_number
 from extractors.resources import load_json
+from extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
 from extractors.trials import trial_words
 from schemas.models import Direction, Metric, Qualifier
 
@@ -27,6 +29,10 @@ _LIST_SEP = r"\s*(?:、|,|或|和|及|与|至|到|~|-|–)\s*"
 _RANGE_SEP = re.compile(r"^\s*(?:至|到|~|-|–)\s*$")
 _MULTIPLIERS = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 _CN_TENTHS = "一二三四五六七八九十"
+# Where the fold and ratio grammars can begin besides a number (see extractors/scan.py)
+_CN_FOLD = re.compile(rf"[{_CN_TENTHS}]\s*倍")
+_RATIO_WORDS = "比值比|风险比|优势比|相对危险度"
+_RATIO_WORD = re.compile(_RATIO_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +72,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
         "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
-            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:比值比|风险比|优势比|相对危险度)\s*(?:为|是|=|:)?)\s*{_NUM}"
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
@@ -74,6 +80,21 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # 翻了一番 = 2 fold, 翻两番 = 4 fold
         "doublings": re.compile(r"翻了?(?P<cn>[一两二三])番"),
     }
+
+
+_AT_NUMBERS = {"scaled_list", "percent", "points", "time", "quantity", "count"}
+
+
+def _matches(name: str, text: str) -> Iterator[re.Match[str]]:
+    """One grammar's matches, tried only where a match can begin (extractors/scan.py)."""
+    rx = _patterns()[name]
+    if name in _AT_NUMBERS:
+        return matches_at(rx, text, digit_run_starts(text))
+    if name == "fold":
+        return matches_at(rx, text, merged(digit_run_starts(text), starts_of(_CN_FOLD, text)))
+    if name == "ratio":
+        return matches_at(rx, text, merged(letter_run_starts(text), starts_of(_RATIO_WORD, text)))
+    return rx.finditer(text)
 
 
 def _scaled_value(m: re.Match[str]) -> tuple[float, bool]:
@@ -90,7 +111,7 @@ def _scaled_value(m: re.Match[str]) -> tuple[float, bool]:
 def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
     w = _words()
     found: list[_Value] = []
-    for lm in _patterns()["scaled_list"].finditer(text):
+    for lm in _matches("scaled_list", text):
         if not layout.is_content(lm.start()) or claims.overlaps(lm.start(), lm.end()):
             continue
         items = list(_patterns()["scaled_item"].finditer(text, lm.start(), lm.end()))
@@ -128,7 +149,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
     def usable(start: int, end: int) -> bool:
         return layout.is_content(start) and not claims.overlaps(start, end)
 
-    for m in p["percent"].finditer(text):
+    for m in _matches("percent", text):
         if not usable(m.start("num"), m.end()):
             continue
         if text[m.end() : m.end() + 6].lstrip().startswith(tuple(w["ci_after"])):
@@ -157,7 +178,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         times = parse_number(m.group("cn"))
         if times and usable(m.start("cn"), m.end()):  # the span leaves 翻了 as the verb before it
             found.append(_Value(m.start("cn"), m.end(), float(2 ** int(times)), "fold"))
-    for m in p["points"].finditer(text):
+    for m in _matches("points", text):
         if usable(m.start("num"), m.end()):
             unit = (
                 "points" + m.group("rate").replace("/月", "/month").replace("/年", "/year").replace("/周", "/week")
@@ -166,19 +187,19 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             )
             value = float(m.group("num")) * (-1 if m.group("sign") else 1)
             found.append(_Value(m.start(), m.end(), value, unit))
-    for m in p["fold"].finditer(text):
+    for m in _matches("fold", text):
         start = m.start("num") if m.group("num") else m.start("cn")
         if usable(start, m.end()):
             value = float(m.group("num")) if m.group("num") else parse_number(m.group("cn")) or 0.0
             found.append(_Value(start, m.end(), value, "fold"))
-    for m in p["quantity"].finditer(text):
+    for m in _matches("quantity", text):
         if usable(m.start("num"), m.end()) and text[m.start("num") - 1 : m.start("num")] != "/":
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), w["quantity_units"][m.group("unit")]))
-    for m in p["ratio"].finditer(text):
+    for m in _matches("ratio", text):
         if usable(m.start("num"), m.end("num")):
             found.append(_Value(m.start("num"), m.end("num"), float(m.group("num")), None))
     time_measures = {id(h) for h in measures if h.entry.kind in ("time", "state")}
-    for m in p["time"].finditer(text):
+    for m in _matches("time", text):
         start = m.start("num")
         if not layout.is_content(start) or claims.overlaps(start, m.end("num")):
             continue
@@ -195,7 +216,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             found.append(
                 _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)
             )
-    for m in p["count"].finditer(text):
+    for m in _matches("count", text):
         if usable(m.start("num"), m.end()) and _is_responder_count(text, m.end(), layout.clause_bounds(m.start())[1]):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     return found

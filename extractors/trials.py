@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -11,6 +12,7 @@ from extractors.claims import Claims
 from extractors.layout import Layout
 from extractors.numerals import CN_NUMERAL_CHARS, parse_number
 from extractors.resources import load_json
+from extractors.scan import alnum_run_starts, digit_run_starts, matches_at
 from schemas.models import Trial
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
@@ -28,6 +30,7 @@ class Registry:
     pattern: re.Pattern[str]
     url: str
     strip_spaces: bool
+    probe: re.Pattern[str]  # the id alone, without the edges: a quick test that the text can hold one
 
 
 @dataclass
@@ -47,6 +50,7 @@ def registries() -> list[Registry]:
             re.compile(rf"(?<![A-Za-z0-9])(?:{r['pattern']})(?![0-9])"),
             r["url"],
             bool(r.get("strip_spaces")),
+            re.compile(r["pattern"]),
         )
         for r in load_json("registries.json")["registries"]
     ]
@@ -67,10 +71,19 @@ def normalise_phase(raw: str) -> str:
     return "/".join(parts)
 
 
+def _registry_matches(reg: Registry, text: str) -> Iterator[re.Match[str]]:
+    """Ids begin a run of ASCII letters and digits; most registries' ids are absent from a given
+    article, which their probe finds out in one fast scan (extractors/scan.py)."""
+    first = reg.probe.search(text)
+    if first is None:
+        return iter(())
+    return matches_at(reg.pattern, text, alnum_run_starts(text), lo=first.start())
+
+
 def find_trial_ids(text: str, layout: Layout, claims: Claims) -> list[TrialHit]:
     hits = []
     for reg in registries():
-        for m in reg.pattern.finditer(text):
+        for m in _registry_matches(reg, text):
             if layout.kind_at(m.start()) == "boilerplate" or claims.overlaps(m.start(), m.end()):
                 continue
             rid = re.sub(r"\s+", "", m.group()) if reg.strip_spaces else m.group()
@@ -131,6 +144,15 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
     ]
 
 
+def _enrollment_matches(i: int, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The grammars that open with a lookbehind run only where their match can begin (extractors/scan.py)."""
+    if i == 1:
+        return matches_at(rx, text, alnum_run_starts(text))
+    if i in (2, _SAME_SENTENCE_ONLY):
+        return matches_at(rx, text, digit_run_starts(text))
+    return rx.finditer(text)
+
+
 _SAME_SENTENCE_ONLY = 4
 PHASE_LOOKBACK = 300  # characters; about one paragraph of a news article
 
@@ -147,7 +169,7 @@ def _enrollments(text: str, layout: Layout) -> list[tuple[_Enrollment, bool]]:
     blockers = tuple(trial_words()["enrollment_blockers"])
     found: dict[int, tuple[_Enrollment, bool]] = {}
     for i, rx in enumerate(_enrollment_patterns()):
-        for m in rx.finditer(text):
+        for m in _enrollment_matches(i, rx, text):
             if not layout.is_content(m.start()):
                 continue
             clause_lo, _ = layout.clause_bounds(m.start())

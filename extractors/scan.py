@@ -1,0 +1,82 @@
+"""Run a pattern only at the places where one of its matches can begin.
+
+Python's `re` skips ahead quickly when a pattern opens with a literal or a character class, but tries
+every position of the text when it opens with a lookbehind or an optional group, as our number,
+year and registry-id grammars do (`(?<![\\d.])\\d+…`). On a 5,000-character article each such
+pattern cost ~0.3 ms. Anchoring the same pattern at the starts of digit or letter runs gives the
+same matches for a small fraction of that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+_DIGIT_RUN = re.compile(r"\d+")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
+_SIGNS = "-−"
+
+
+@lru_cache(maxsize=4)
+def digit_run_starts(text: str) -> tuple[int, ...]:
+    """Where each run of digits begins, and the sign before it when there is one: every match of
+    a pattern that opens with an optional sign, then a number not preceded by a digit, begins here."""
+    starts: list[int] = []
+    for m in _DIGIT_RUN.finditer(text):
+        s = m.start()
+        if s and text[s - 1] in _SIGNS:
+            starts.append(s - 1)
+        starts.append(s)
+    return tuple(starts)
+
+
+@lru_cache(maxsize=4)
+def alnum_run_starts(text: str) -> tuple[int, ...]:
+    """Where each run of ASCII letters and digits begins (registry ids start no other place)."""
+    return tuple(m.start() for m in _ALNUM_RUN.finditer(text))
+
+
+@lru_cache(maxsize=4)
+def letter_run_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _LETTER_RUN.finditer(text))
+
+
+def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def merged(*starts: Iterable[int]) -> list[int]:
+    return sorted(set().union(*starts))
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], lo: int = 0, hi: int | None = None
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text, lo, hi)` for a pattern whose every match begins at one of `starts`
+    (ascending): tried at each start in turn, skipping those inside the previous match."""
+    hi = len(text) if hi is None else hi
+    resume = lo
+    for start in starts:
+        if start < resume:
+            continue
+        if start >= hi:
+            break
+        m = pattern.match(text, start, hi)
+        if m is not None and m.end() > m.start():
+            yield m
+            resume = m.end()
+
+
+def with_leading_space(text: str, starts: Iterable[int]) -> list[int]:
+    """`starts` plus every position in the run of whitespace just before each: where a pattern that
+    opens with a lookbehind and then `\\s*` can begin."""
+    found: set[int] = set()
+    for start in starts:
+        found.add(start)
+        p = start
+        while p > 0 and text[p - 1].isspace():
+            p -= 1
+            found.add(p)
+    return sorted(found)
