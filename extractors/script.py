@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 import opencc
 
 Script = Literal["traditional", "simplified", "mixed", "unknown"]
@@ -67,7 +68,13 @@ class AnalysisText:
 
 
 def _differences(a: str, b: str) -> int:
-    return sum(map(str.__ne__, a, b))
+    """How many characters differ between two texts of equal length (compared as UTF-32 code units
+    in numpy: a per-character Python loop cost ~0.6 ms per article)."""
+    return int(
+        np.count_nonzero(
+            np.frombuffer(a.encode("utf-32-le"), np.uint32) != np.frombuffer(b.encode("utf-32-le"), np.uint32)
+        )
+    )
 
 
 def detect_script(text: str, simplified: str | None = None) -> ScriptProfile:

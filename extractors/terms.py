@@ -9,8 +9,10 @@ Matches do not overlap: the leftmost wins, and at one position the longest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -42,6 +44,16 @@ def _spellings(surface: str) -> set[str]:
     return {" ".join(words), "".join(words)}
 
 
+_ASCII_UPPER_RUN = re.compile(r"[A-Z]+")
+
+
+@lru_cache(maxsize=2)
+def _ascii_lower(text: str) -> str:
+    """ASCII letters lowered, nothing else touched (so lengths and offsets hold); cached because
+    every vocabulary matcher reads the same article."""
+    return _ASCII_UPPER_RUN.sub(lambda m: m.group().lower(), text)
+
+
 class TermMatcher:
     def __init__(self, terms: list[Term]) -> None:
         # Folded surface -> the terms spelled that way (case variants of one surface share a slot).
@@ -68,7 +80,7 @@ class TermMatcher:
         if self._empty:
             return
         end = len(text) if end is None else end
-        folded = text.translate(_ASCII_LOWER)  # same length: offsets carry over
+        folded = _ascii_lower(text)  # same length: offsets carry over
         found: list[tuple[int, int, str]] = []
         for last, spelled in self._automaton.iter(folded, start, end):
             for spelling, term in spelled:
