@@ -1,7 +1,8 @@
 """The work of a run as plain functions (the Prefect flow in run_flow.py calls them as tasks).
 
-Per article: read, extract and validate (process_article), then publish its JSON-LD and, last, its
-record, so that a record on disk always has its JSON-LD. Per run: withdraw deleted articles, link
+Per article: read and extract, validate (in the validation process while the next article is
+extracted: flows/validation_process.py), then publish its JSON-LD and, last, its record, so that a
+record on disk always has its JSON-LD. Per run: withdraw deleted articles, link
 duplicates, and rebuild the CSV tables and the catalog from the manifest (finalize). One broken file
 never stops the batch: it gets OUT/errors/<file>.json with the reason.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import traceback
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from extractors.article import extract_record
 from extractors.decode import MAX_BYTES
 from extractors.errors import ArticleError
+from flows import validation_process
 from flows.inventory import Inventory
 from flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
 from flows.publish.jsonld import (
@@ -74,41 +78,66 @@ class RunSummary:
         return not self.failures
 
 
-def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> ArticleOutcome:
+def _extract(path: Path, article_id: str, max_bytes: int) -> ArticleOutcome:
+    """Read and extract one article; `outcome.record` holds the record, not yet validated."""
     outcome = ArticleOutcome(path=str(path), article_id=article_id)
     try:
         st = path.stat()
         outcome.size, outcome.mtime_ns = st.st_size, st.st_mtime_ns
-        record = extract_record(path, article_id, max_bytes).model_dump(mode="json")
+        outcome.record = extract_record(path, article_id, max_bytes).model_dump(mode="json")
     except ArticleError as exc:
         outcome.error = exc.reason
-        return outcome
     except Exception as exc:  # a bug must not sink the batch; keep the trace for the error file
         outcome.error = f"extraction failed: {exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    return outcome
+
+
+def _settle(outcome: ArticleOutcome, errors: list[str]) -> ArticleOutcome:
+    """The outcome once the record's schema verdict is known: published fields, or the errors."""
+    record = outcome.record
+    if record is None:
         return outcome
     outcome.sha256 = record["source"]["sha256"]
-    errors = record_errors(record)
     if errors:
+        outcome.record = None
         outcome.error = "record does not match the schema: " + "; ".join(errors[:5])
         return outcome
-    outcome.record = record
     outcome.norm_sha256 = record["source"]["normalised_sha256"]
     outcome.title = record.get("title") or ""
     outcome.fact_counts = {k: len(record[k]) for k in FACT_TYPES}
     return outcome
 
 
+def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> ArticleOutcome:
+    """Extract and validate one article, in this process."""
+    outcome = _extract(path, article_id, max_bytes)
+    return _settle(outcome, record_errors(outcome.record) if outcome.record is not None else [])
+
+
 def process_batch(
     items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
 ) -> list[ArticleOutcome]:
-    """Extract and publish a batch; the outcomes come back without their records, so that what the
-    flow keeps per article is a few fields (Prefect holds on to task results for the whole run)."""
-    outcomes = []
-    for path, aid in items:
-        outcome = process_article(path, aid, max_bytes)
-        publish_article(outcome, out_dir, base_iri)
+    """Extract, validate and publish a batch. Each record is validated in the validation process
+    while the next article is extracted, and published once its verdict is in. The outcomes come
+    back without their records, so that what the flow keeps per article is a few fields (Prefect
+    holds on to task results for the whole run)."""
+    outcomes: list[ArticleOutcome] = []
+    waiting: deque[tuple[ArticleOutcome, Future[list[str]] | None]] = deque()
+
+    def publish_first() -> None:
+        outcome, future = waiting.popleft()
+        errors = validation_process.verdict(outcome.record, future) if outcome.record and future else []
+        publish_article(_settle(outcome, errors), out_dir, base_iri)
         outcome.record = None
         outcomes.append(outcome)
+
+    for path, aid in items:
+        outcome = _extract(path, aid, max_bytes)
+        waiting.append((outcome, validation_process.submit(outcome.record) if outcome.record else None))
+        while len(waiting) > 1 and (waiting[0][1] is None or waiting[0][1].done()):
+            publish_first()
+    while waiting:
+        publish_first()
     return outcomes
 
 
@@ -131,14 +160,14 @@ def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFA
         write_json_atomic(
             _error_path(out_dir, outcome.name),
             {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
+            durable=False,
         )
         _record_path(out_dir, outcome.article_id).unlink(missing_ok=True)
         _jsonld_path(out_dir, outcome.article_id).unlink(missing_ok=True)
         return
-    write_json_atomic(
-        _jsonld_path(out_dir, outcome.article_id), article_document(outcome.record, base_iri), compact=True
-    )
-    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record, compact=True)
+    document = article_document(outcome.record, base_iri)
+    write_json_atomic(_jsonld_path(out_dir, outcome.article_id), document, compact=True, durable=False)
+    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record, compact=True, durable=False)
     _error_path(out_dir, outcome.name).unlink(missing_ok=True)
 
 
@@ -185,7 +214,7 @@ def _link_duplicates(out_dir: Path, manifest: Manifest, base_iri: str) -> None:
             record = json.loads(_record_path(out_dir, entry.article_id).read_text(encoding="utf-8"))
             same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
             document = article_document(record, base_iri, same_as)
-            write_json_atomic(_jsonld_path(out_dir, entry.article_id), document, compact=True)
+            write_json_atomic(_jsonld_path(out_dir, entry.article_id), document, compact=True, durable=False)
 
 
 def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from flows.publish.files import write_json_atomic
+from flows.publish.files import flush_to_disk, write_json_atomic
 
 MANIFEST_FILE = Path("state") / "manifest.json"
 LOCK_FILE = ".stemwire.lock"
@@ -72,6 +72,8 @@ def load_manifest(out_dir: Path) -> Manifest:
 
 
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
+    """The commit point: what the manifest lists is on disk for good before the manifest is."""
+    flush_to_disk()
     write_json_atomic(
         out_dir / MANIFEST_FILE,
         {

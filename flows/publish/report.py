@@ -365,7 +365,7 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
         counts = Counter(entry.fact_counts)
         if changed is None or entry.article_id in changed or not page.exists():
             record = json.loads((out_dir / "records" / f"{entry.article_id}.json").read_text(encoding="utf-8"))
-            write_text_atomic(page, article_page(record))
+            write_text_atomic(page, article_page(record), durable=False)
             counts = Counter({k: len(record[k]) for k in FACT_FAMILIES})
         rows.append((entry.article_id, entry.title, counts))
     kept = {f"{e.article_id}.html" for e in published}
