@@ -97,7 +97,7 @@ def _settle(outcome: ArticleOutcome, errors: list[str]) -> ArticleOutcome:
     record = outcome.record
     if record is None:
         return outcome
-    outcome.sha256 = record["source"]["sha256"]
+    outcome.sha256 = str(record.get("source", {}).get("sha256", ""))  # known even if the record fails
     if errors:
         outcome.record = None
         outcome.error = "record does not match the schema: " + "; ".join(errors[:5])

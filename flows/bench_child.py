@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from flows import validation_process
 from flows.environment import configure_prefect_environment
 
 
@@ -27,7 +28,11 @@ def main(raw: Path, out: Path, reruns: int) -> None:
         stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
         rerun_s.append(time.perf_counter() - start)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    print(json.dumps({"run_s": first, "rerun_s": rerun_s, "peak_rss_mb": peak_kb / 1024}))
+    validator_mb = validation_process.worker_usage()[1]
+    validation_process.shutdown()
+    # Both processes of a run together (their peaks may fall at different times: an upper bound).
+    figures = {"run_s": first, "rerun_s": rerun_s, "peak_rss_mb": peak_kb / 1024 + validator_mb}
+    print(json.dumps({**figures, "run_process_mb": peak_kb / 1024, "validation_process_mb": validator_mb}))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extractors.decode import MAX_BYTES
+from flows import validation_process
 from flows.batch import (
     ArticleOutcome,
     RunSummary,
@@ -71,7 +72,7 @@ def stemwire_run(
     settle_seconds: float = SETTLE_SECONDS,
     in_flight: int = IN_FLIGHT_BATCHES,
 ) -> RunSummary:
-    with output_lock(out_dir, wait_seconds):
+    with validation_process.for_one_run(), output_lock(out_dir, wait_seconds):
         manifest = load_manifest(out_dir)
         inventory = take_inventory(raw_dir, out_dir, manifest, settle_seconds)
         summary = RunSummary()

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import resource
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from schemas.validation import record_errors, record_validator
@@ -22,8 +27,18 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _warm() -> None:
-    record_validator()  # compile once, before the first record arrives
+def _start_worker() -> None:
+    """In the validation process: compile the validator before the first record arrives, and exit
+    when the process that started this one is gone (killed with -9, it cannot say so)."""
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
+    record_validator()
 
 
 def _pool_or_none() -> ProcessPoolExecutor | None:
@@ -32,7 +47,7 @@ def _pool_or_none() -> ProcessPoolExecutor | None:
         if _pool is None and not multiprocessing.current_process().daemon:
             # spawn: the child starts clean instead of copying a parent that runs threads (Prefect's)
             context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_warm)
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker)
         return _pool
 
 
@@ -63,6 +78,18 @@ def verdict(record: dict[str, Any], future: Future[list[str]]) -> list[str]:
         return record_errors(record)
 
 
+def _usage() -> tuple[float, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def worker_usage() -> tuple[float, float]:
+    """CPU seconds and peak resident MB of the validation process so far, for benchmarks (zeros when
+    validation runs in-process, where the caller's own figures already count it)."""
+    pool = _pool_or_none()
+    return pool.submit(_usage).result() if pool is not None else (0.0, 0.0)
+
+
 def shutdown() -> None:
     """Stop the validation process (a later `submit` starts a new one)."""
     global _pool
@@ -70,6 +97,17 @@ def shutdown() -> None:
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def for_one_run() -> Iterator[None]:
+    """Stop the validation process when the run ends. A flow-run process that Prefect's runner
+    started must be free to exit, and at exit multiprocessing joins live child processes before
+    concurrent.futures would stop its workers: a worker left running would hang it."""
+    try:
+        yield
+    finally:
+        shutdown()
 
 
 atexit.register(shutdown)

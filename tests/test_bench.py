@@ -24,8 +24,9 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "--articles", "3", "--json", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("bare_articles_per_s", "e2e_share_of_bare", "noop_seconds", "peak_rss_mb", "peak_rss_mb_4n"):
+    keys = ("bare_articles_per_s", "bare_wall_articles_per_s", "e2e_share_of_bare", "noop_seconds", "noop_seconds_4n")
+    for key in (*keys, "bare_cpu_s", "peak_rss_mb", "peak_rss_mb_4n", "validation_process_mb"):
         assert figures[key] > 0, key
     assert figures["first_record_s"] > 0 and figures["articles"] == 3
     assert set(figures["met"]) == set(figures["targets"])
-    assert "bare extraction, articles/s per core" in result.output
+    assert "bare extraction, articles per CPU-second" in result.output

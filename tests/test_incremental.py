@@ -189,7 +189,8 @@ def test_a_second_run_on_the_same_output_stops_with_a_clear_message(tmp_path: Pa
 def _run_cli(raw: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     args = [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--out", str(out), "--batch-size", "1"]
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A session of its own, so that a kill takes the run's Prefect server along instead of leaving it
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path) -> None:
@@ -203,7 +204,7 @@ def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path
     for delay in (1.0, 4.0, 7.0):
         proc = _run_cli(raw, out)
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert _run_cli(raw, out).wait(timeout=300) == 0
     assert_consistent(out)
