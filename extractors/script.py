@@ -107,6 +107,11 @@ def _convert_same_length(text: str) -> str:
     return "\n".join(lines)
 
 
+def analysis_text(original: str) -> str:
+    """The analysis text alone, without the script profile (for display)."""
+    return _convert_same_length(original).translate(_FOLD)
+
+
 def to_analysis_text(original: str) -> AnalysisText:
     converted = _convert_same_length(original)
     folded = converted.translate(_FOLD)

@@ -33,7 +33,7 @@ from flows.publish.jsonld import (
     context_document,
 )
 from flows.publish.report import write_report
-from flows.publish.tables import write_tables
+from flows.publish.tables import LAYOUT, table_fragment, write_tables
 from flows.state import Entry, Manifest
 from schemas.validation import record_errors
 
@@ -149,6 +149,16 @@ def _jsonld_path(out_dir: Path, article_id: str) -> Path:
     return out_dir / "jsonld" / f"{article_id}.jsonld"
 
 
+def _fragment_path(out_dir: Path, article_id: str) -> Path:
+    return out_dir / "state" / "rows" / f"{article_id}.json"
+
+
+def _article_files(out_dir: Path, article_id: str) -> list[Path]:
+    """What an article publishes, record last (see publish_article)."""
+    paths = [_jsonld_path(out_dir, article_id), _fragment_path(out_dir, article_id)]
+    return [*paths, _record_path(out_dir, article_id)]
+
+
 def _error_path(out_dir: Path, name: str) -> Path:
     return out_dir / "errors" / f"{name}.json"
 
@@ -162,11 +172,13 @@ def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFA
             {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
             durable=False,
         )
-        _record_path(out_dir, outcome.article_id).unlink(missing_ok=True)
-        _jsonld_path(out_dir, outcome.article_id).unlink(missing_ok=True)
+        for path in _article_files(out_dir, outcome.article_id):
+            path.unlink(missing_ok=True)
         return
     document = article_document(outcome.record, base_iri)
     write_json_atomic(_jsonld_path(out_dir, outcome.article_id), document, compact=True, durable=False)
+    fragment = table_fragment(outcome.record)
+    write_json_atomic(_fragment_path(out_dir, outcome.article_id), fragment, compact=True, durable=False)
     write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record, compact=True, durable=False)
     _error_path(out_dir, outcome.name).unlink(missing_ok=True)
 
@@ -196,8 +208,8 @@ def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
 def _withdraw(out_dir: Path, manifest: Manifest, names: list[str], now: str) -> None:
     for name in names:
         entry = manifest.entries[name]
-        _record_path(out_dir, entry.article_id).unlink(missing_ok=True)
-        _jsonld_path(out_dir, entry.article_id).unlink(missing_ok=True)
+        for path in _article_files(out_dir, entry.article_id):
+            path.unlink(missing_ok=True)
         _error_path(out_dir, name).unlink(missing_ok=True)
         entry.status, entry.withdrawn_at, entry.duplicate_of = "withdrawn", now, None
 
@@ -220,13 +232,28 @@ def _link_duplicates(out_dir: Path, manifest: Manifest, base_iri: str) -> None:
 def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:
     """Outputs no manifest entry owns (left by a run killed before it recorded them)."""
     ids = {e.article_id for e in manifest.published()}
-    for sub, ext in (("records", ".json"), ("jsonld", ".jsonld")):
+    for sub, ext in (("records", ".json"), ("jsonld", ".jsonld"), ("state/rows", ".json")):
         for path in (out_dir / sub).glob(f"*{ext}"):
             if path.name[: -len(ext)] not in ids:
                 path.unlink(missing_ok=True)
-    for folder in ("records", "jsonld", "errors", "csv", "state"):
+    for folder in ("records", "jsonld", "errors", "csv", "state", "state/rows"):
         for tmp in (out_dir / folder).glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
+
+
+def _fragment(out_dir: Path, article_id: str) -> dict[str, Any]:
+    """The article's table rows as published with it; rebuilt from its record when missing or
+    written for other columns (by an older stemwire)."""
+    try:
+        fragment: dict[str, Any] = json.loads(_fragment_path(out_dir, article_id).read_text(encoding="utf-8"))
+        if fragment.get("layout") == LAYOUT:
+            return fragment
+    except (OSError, ValueError):
+        pass
+    record = json.loads(_record_path(out_dir, article_id).read_text(encoding="utf-8"))
+    fragment = table_fragment(record)
+    write_json_atomic(_fragment_path(out_dir, article_id), fragment, compact=True, durable=False)
+    return fragment
 
 
 def finalize(
@@ -245,10 +272,10 @@ def finalize(
     _remove_orphans(out_dir, manifest)
     _link_duplicates(out_dir, manifest, base_iri)
     published = manifest.published()
-    records = (json.loads(_record_path(out_dir, e.article_id).read_text(encoding="utf-8")) for e in published)
+    fragments = (_fragment(out_dir, e.article_id) for e in published)
     duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
     write_text_atomic(out_dir / CONTEXT_FILE, context_document())
-    write_tables(records, out_dir / "csv", bom=bom, duplicates=duplicates)
+    write_tables(fragments, out_dir / "csv", bom=bom, duplicates=duplicates)
     listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
     entries = (
         {

@@ -6,7 +6,6 @@ peak resident memory.
 """
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -27,12 +26,10 @@ def main(raw: Path, out: Path, reruns: int) -> None:
         start = time.perf_counter()
         stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
         rerun_s.append(time.perf_counter() - start)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    validator_mb = validation_process.worker_usage()[1]
-    validation_process.shutdown()
+    run_mb, validator_mb = validation_process.peak_rss_mb(), validation_process.largest_worker_mb()
     # Both processes of a run together (their peaks may fall at different times: an upper bound).
-    figures = {"run_s": first, "rerun_s": rerun_s, "peak_rss_mb": peak_kb / 1024 + validator_mb}
-    print(json.dumps({**figures, "run_process_mb": peak_kb / 1024, "validation_process_mb": validator_mb}))
+    figures = {"run_s": first, "rerun_s": rerun_s, "peak_rss_mb": run_mb + validator_mb}
+    print(json.dumps({**figures, "run_process_mb": run_mb, "validation_process_mb": validator_mb}))
 
 
 if __name__ == "__main__":

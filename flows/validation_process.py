@@ -18,13 +18,14 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from schemas.validation import record_errors, record_validator
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_largest_mb = 0.0
 
 
 def _start_worker() -> None:
@@ -80,7 +81,20 @@ def verdict(record: dict[str, Any], future: Future[list[str]]) -> list[str]:
 
 def _usage() -> tuple[float, float]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return usage.ru_utime + usage.ru_stime, peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM belongs to the process image, where
+    ru_maxrss carries the parent's figure into a spawned child."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def worker_usage() -> tuple[float, float]:
@@ -92,11 +106,19 @@ def worker_usage() -> tuple[float, float]:
 
 def shutdown() -> None:
     """Stop the validation process (a later `submit` starts a new one)."""
-    global _pool
+    global _pool, _largest_mb
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
+        # Its peak memory, for benchmarks, while it can still tell (a dead process has no figure).
+        with suppress(Exception):
+            _largest_mb = max(_largest_mb, pool.submit(_usage).result(timeout=10)[1])
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def largest_worker_mb() -> float:
+    """The largest peak memory of the validation processes this process has stopped."""
+    return _largest_mb
 
 
 @contextmanager

@@ -159,6 +159,28 @@ def test_edit_replaces_under_the_same_id_and_delete_withdraws(tmp_path: Path) ->
     assert_consistent(out)
 
 
+def test_tables_are_rebuilt_from_row_fragments_and_from_records_where_a_fragment_is_unusable(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path), tmp_path / "out"
+    run(raw, out)
+    tables = {p.name: p.read_bytes() for p in (out / "csv").glob("*.csv")}
+    fragments = out / "state" / "rows"
+    assert sorted(p.stem for p in fragments.glob("*.json")) == sorted(GOOD)
+    (fragments / "ms-hsct-hant.json").unlink()  # lost
+    old = json.loads((fragments / "islet-t1d-hans.json").read_text(encoding="utf-8"))
+    old["layout"], old["rows"] = "an-older-layout", {}  # written by an older stemwire
+    (fragments / "islet-t1d-hans.json").write_text(json.dumps(old), encoding="utf-8")
+    (fragments / "sci-opc-hant-tw.json").write_text("{not json", encoding="utf-8")  # damaged
+    (raw / "extra.txt").write_text((FIXTURES / "articles" / "knee-admsc-hans.txt").read_text(encoding="utf-8"))
+    run(raw, out)  # a change, so the tables are rebuilt
+    rebuilt = {p.name: p.read_bytes() for p in (out / "csv").glob("*.csv")}
+    assert rebuilt.keys() == tables.keys()
+    for name, table in tables.items():  # the old rows unchanged, the new article's rows added
+        assert set(table.splitlines()) <= set(rebuilt[name].splitlines()), name
+    assert b"extra" in rebuilt["articles.csv"]
+    assert json.loads((fragments / "islet-t1d-hans.json").read_text(encoding="utf-8"))["rows"]
+    assert_consistent(out)
+
+
 def test_the_same_article_in_both_scripts_is_linked_and_counted_once(tmp_path: Path) -> None:
     raw, out = raw_with(tmp_path, ["islet-t1d-hans"]), tmp_path / "out"
     simplified = (raw / "islet-t1d-hans.txt").read_text(encoding="utf-8")

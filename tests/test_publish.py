@@ -12,7 +12,7 @@ from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
 from flows.publish.jsonld import article_document, local_document_loader
-from flows.publish.tables import cell, write_tables
+from flows.publish.tables import cell, table_fragment, write_tables
 from flows.validate import validate_output
 from tests.helpers import DEV_CORPUS, FIXTURES, publish
 
@@ -156,7 +156,7 @@ def test_cells_that_start_a_formula_are_neutralised() -> None:
 def test_tables_quote_rfc4180_and_start_with_a_bom_on_request(tmp_path: Path) -> None:
     record = json.loads((FIXTURES / "records" / "valid.json").read_text(encoding="utf-8"))
     record["dates"][0]["text"] = 'x,"y"\nz'
-    write_tables([record], tmp_path, bom=True)
+    write_tables([table_fragment(record)], tmp_path, bom=True)
     table = (tmp_path / "dates.csv").read_bytes().decode("utf-8")
     assert table.startswith("\ufeffarticle_id,") and '"x,""y""\nz"' in table
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.script import to_analysis_text
+from extractors.script import analysis_text
 from flows.publish.files import write_text_atomic
 from flows.state import Manifest
 
@@ -165,7 +165,7 @@ def _warnings(record: dict[str, Any]) -> list[str]:
 def article_page(record: dict[str, Any]) -> str:
     text = record["text"]
     spans = [_Span(m["start"], m["end"], m["type"], _mention_value(m, record)) for m in record["mentions"]]
-    converted = to_analysis_text(text).text
+    converted = analysis_text(text)
     legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in TYPES.items())
     warnings = _warnings(record)
     parts = [

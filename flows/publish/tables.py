@@ -9,6 +9,8 @@ column order, numbers as plain decimals, and text cells that a spreadsheet would
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -155,7 +157,7 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def rows_for(record: dict[str, Any], duplicate_of: str | None = None) -> dict[str, list[dict[str, Any]]]:
+def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     aid = record["id"]
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     rows["articles"].append(
@@ -167,27 +169,31 @@ def rows_for(record: dict[str, Any], duplicate_of: str | None = None) -> dict[st
             "script": record["source"]["script"],
             "source_path": record["source"]["path"],
             "sha256": record["source"]["sha256"],
-            "duplicate_of": duplicate_of,
+            "duplicate_of": None,  # known only once the run has seen every article: see write_tables
             **{f"{k}_count": len(record[k]) for k in FACT_TABLES},
         }
     )
-    if duplicate_of:  # counted once, under the article it repeats
-        return rows
     for name in FACT_TABLES:
         rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record[name])]
     return rows
 
 
+# Which columns a stored fragment was written for: fragments of an older layout are rebuilt.
+LAYOUT = hashlib.sha256(json.dumps({n: [c.name for c in cols] for n, cols in TABLES.items()}).encode()).hexdigest()[:16]
+_DUPLICATE_OF = [c.name for c in TABLES["articles"]].index("duplicate_of")
+
+
+def table_fragment(record: dict[str, Any]) -> dict[str, Any]:
+    """One article's rows of every table, cells already formatted: kept beside the record so that a
+    run rebuilds the tables from small fragments instead of parsing every record again."""
+    cells = {
+        name: [[cell(row.get(c.name)) for c in TABLES[name]] for row in rows] for name, rows in rows_for(record).items()
+    }
+    return {"layout": LAYOUT, "article_id": record["id"], "rows": cells}
+
+
 def _writer(handle: Any) -> Any:
     return csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-
-
-def _write_rows(writer: Any, name: str, rows: list[dict[str, Any]], header: bool = False) -> None:
-    names = [c.name for c in TABLES[name]]
-    if header:
-        writer.writerow(names)
-    for row in rows:
-        writer.writerow([cell(row.get(col)) for col in names])
 
 
 def _column_metadata(column: Column, required: bool) -> dict[str, Any]:
@@ -228,10 +234,11 @@ def table_group_metadata() -> dict[str, Any]:
 
 
 def write_tables(
-    records: Iterable[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
+    fragments: Iterable[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
 ) -> list[Path]:
-    """Stream records (in article-id order) into every table; memory stays flat however many there are.
-    `duplicates` maps the id of an article that repeats another to the id it repeats."""
+    """Stream articles' fragments (table_fragment, in article-id order) into every table; memory stays
+    flat however many there are. `duplicates` maps the id of an article that repeats another to the
+    id it repeats: its row in articles.csv says so, and its facts are counted once, under the other."""
     duplicates = duplicates or {}
     paths = [csv_dir / f"{name}.csv" for name in TABLES]
     with atomic_writers(paths) as handles:
@@ -240,9 +247,13 @@ def write_tables(
             if bom:
                 handle.write("\ufeff")
             writers[name] = _writer(handle)
-            _write_rows(writers[name], name, [], header=True)
-        for record in records:
-            for name, rows in rows_for(record, duplicates.get(record["id"])).items():
-                _write_rows(writers[name], name, rows)
+            writers[name].writerow([c.name for c in TABLES[name]])
+        for fragment in fragments:
+            rows = fragment["rows"]
+            repeats = duplicates.get(fragment["article_id"])
+            for row in rows["articles"]:
+                row[_DUPLICATE_OF] = cell(repeats)
+            for name in ("articles",) if repeats else TABLES:
+                writers[name].writerows(rows[name])
     write_json_atomic(csv_dir / METADATA_FILE, table_group_metadata())
     return [*paths, csv_dir / METADATA_FILE]
