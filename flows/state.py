@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +30,7 @@ MANIFEST_VERSION = 1
 Status = Literal["published", "failed", "withdrawn"]
 
 
-@dataclass
+@dataclass(slots=True)  # no per-entry __dict__: a manifest of tens of thousands stays small
 class Entry:
     name: str
     path: str
@@ -46,6 +46,9 @@ class Entry:
     withdrawn_at: str | None = None
     title: str = ""
     fact_counts: dict[str, int] = field(default_factory=dict)  # per fact family, for the report's index
+
+
+_ENTRY_FIELDS = [f.name for f in fields(Entry)]
 
 
 @dataclass
@@ -79,8 +82,10 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
         {
             "version": MANIFEST_VERSION,
             "tables_current": manifest.tables_current,
-            # vars(): a shallow view of each entry, where asdict() would deep-copy every one per batch.
-            "entries": {name: vars(e) for name, e in sorted(manifest.entries.items())},
+            # A shallow view of each entry, where asdict() would deep-copy every one per batch.
+            "entries": {
+                name: {f: getattr(e, f) for f in _ENTRY_FIELDS} for name, e in sorted(manifest.entries.items())
+            },
         },
         compact=True,  # rewritten after every batch: compact keeps that cheap for large folders
     )

@@ -10,14 +10,16 @@ focus; a checkbox switches between the original script and the converted analysi
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extractors.script import analysis_text
-from flows.publish.files import write_text_atomic
+from flows.publish.files import write_chunks_atomic, write_text_atomic
 from flows.state import Manifest
 
 REPORT_DIR = "report"
@@ -63,27 +65,42 @@ def _link(url: str | None, label: Any) -> str:
     return _e(label)
 
 
-def _page(title: str, body: str, depth: int = 0) -> str:
+def _page_chunks(title: str, body: Iterable[str], depth: int = 0) -> Iterator[str]:
     home = "../" * depth + "index.html"
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f'<nav><a href="{home}">stemwire report</a></nav>\n{body}\n</body>\n</html>\n'
+        f'<nav><a href="{home}">stemwire report</a></nav>\n'
     )
+    yield from body
+    yield "\n</body>\n</html>\n"
+
+
+def _page(title: str, body: str, depth: int = 0) -> str:
+    return "".join(_page_chunks(title, [body], depth))
+
+
+def _table_chunks(headers: list[str], rows: Iterable[list[str]], numeric: set[int] | None = None) -> Iterator[str]:
+    """A table written row by row, so that a long one is never held whole."""
+    numeric = numeric or set()
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        yield "<p>None.</p>"
+        return
+    head = "".join(f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers))
+    yield f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>'
+    for row in itertools.chain([first], rows):
+        yield (
+            "<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
+        )
+    yield "</tbody></table></div>"
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
-    if not rows:
-        return "<p>None.</p>"
-    numeric = numeric or set()
-    head = "".join(f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(r)) + "</tr>"
-        for r in rows
-    )
-    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    return "".join(_table_chunks(headers, rows, numeric))
 
 
 def _fields(items: list[dict[str, Any]], keys: list[str]) -> list[list[str]]:
@@ -285,18 +302,20 @@ _FAMILY_COLOURS = dict(
 )
 
 
-def index_page(rows: list[tuple[str, str, Counter[str]]], manifest: Manifest) -> str:
-    """rows: (article id, title, fact counts) of every published article."""
+def index_chunks(manifest: Manifest) -> Iterator[str]:
+    """The index page, piece by piece: the article table has a row per published article, and the
+    folder may hold tens of thousands."""
+    published = manifest.published()
     totals: Counter[str] = Counter()
-    for _, _, counts in rows:
-        totals.update(counts)
+    for entry in published:
+        totals.update(entry.fact_counts)
     failed = sorted((e for e in manifest.entries.values() if e.status == "failed"), key=lambda e: e.name)
     withdrawn = sum(e.status == "withdrawn" for e in manifest.entries.values())
-    duplicates = {e.article_id: e.duplicate_of for e in manifest.published() if e.duplicate_of}
+    duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
     summary = _table(
         ["", "count"],
         [
-            ["articles published", str(len(rows))],
+            ["articles published", str(len(published))],
             ["articles that failed", str(len(failed))],
             ["articles withdrawn (source deleted)", str(withdrawn)],
             ["duplicates (linked, counted once)", str(len(duplicates))],
@@ -314,44 +333,41 @@ def index_page(rows: list[tuple[str, str, Counter[str]]], manifest: Manifest) ->
         "facts per type",
     )
     per_article = _bar_chart(
-        [(aid, counts) for aid, _, counts in rows[:MAX_CHART_ARTICLES]],
+        [(e.article_id, Counter(e.fact_counts)) for e in published[:MAX_CHART_ARTICLES]],
         list(FACT_FAMILIES),
         _FAMILY_COLOURS,
         "facts per article",
     )
-    article_rows = [
+    article_rows = (
         [
-            f'<a href="articles/{_e(aid)}.html">{_e(aid)}</a>'
-            + (f" (repeats {_e(duplicates[aid])})" if aid in duplicates else ""),
-            _e(title),
-            *[str(counts.get(k, 0)) for k in FACT_FAMILIES],
+            f'<a href="articles/{_e(e.article_id)}.html">{_e(e.article_id)}</a>'
+            + (f" (repeats {_e(duplicates[e.article_id])})" if e.article_id in duplicates else ""),
+            _e(e.title),
+            *[str(e.fact_counts.get(k, 0)) for k in FACT_FAMILIES],
         ]
-        for aid, title, counts in rows
+        for e in published
+    )
+    more = f"<p>First {MAX_CHART_ARTICLES} articles shown in the chart; all are listed below.</p>"
+    head = [
+        "<h1>stemwire: what was extracted</h1>",
+        summary,
+        "<h2>Facts per type</h2>",
+        f'<p class="legend">{legend}</p>',
+        per_type,
+        "<h2>Facts per article</h2>",
+        per_article,
+        more if len(published) > MAX_CHART_ARTICLES else "",
+        "<h2>Articles</h2>",
     ]
     failures = _table(["file", "reason"], [[_e(e.path), f'<span class="fail">{_e(e.reason)}</span>'] for e in failed])
-    body = "\n".join(
-        [
-            "<h1>stemwire: what was extracted</h1>",
-            summary,
-            "<h2>Facts per type</h2>",
-            f'<p class="legend">{legend}</p>',
-            per_type,
-            "<h2>Facts per article</h2>",
-            per_article,
-            f"<p>First {MAX_CHART_ARTICLES} articles shown in the chart; all are listed below.</p>"
-            if len(rows) > MAX_CHART_ARTICLES
-            else "",
-            "<h2>Articles</h2>",
-            _table(
-                ["article", "title", *[k.replace("_", " ") for k in FACT_FAMILIES]],
-                article_rows,
-                numeric=set(range(2, 9)),
-            ),
-            "<h2>Failures</h2>",
-            failures,
-        ]
+    body = itertools.chain(
+        ["\n".join(head), "\n"],
+        _table_chunks(
+            ["article", "title", *[k.replace("_", " ") for k in FACT_FAMILIES]], article_rows, set(range(2, 9))
+        ),
+        ["\n<h2>Failures</h2>\n", failures],
     )
-    return _page("stemwire report", body)
+    return _page_chunks("stemwire report", body)
 
 
 def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = None) -> Path:
@@ -359,18 +375,16 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
     None, and any whose page is missing); pages of articles no longer published are removed."""
     folder = out_dir / REPORT_DIR
     published = manifest.published()
-    rows: list[tuple[str, str, Counter[str]]] = []
     for entry in published:
         page = folder / "articles" / f"{entry.article_id}.html"
-        counts = Counter(entry.fact_counts)
         if changed is None or entry.article_id in changed or not page.exists():
             record = json.loads((out_dir / "records" / f"{entry.article_id}.json").read_text(encoding="utf-8"))
             write_text_atomic(page, article_page(record), durable=False)
-            counts = Counter({k: len(record[k]) for k in FACT_FAMILIES})
-        rows.append((entry.article_id, entry.title, counts))
+            if not entry.fact_counts:  # a manifest from before counts were kept
+                entry.fact_counts = {k: len(record[k]) for k in FACT_FAMILIES}
     kept = {f"{e.article_id}.html" for e in published}
     for page in (folder / "articles").glob("*.html"):
         if page.name not in kept:
             page.unlink()
-    write_text_atomic(folder / "index.html", index_page(rows, manifest))
+    write_chunks_atomic(folder / "index.html", index_chunks(manifest))
     return folder / "index.html"
