@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
-from flows.publish.files import flush_to_disk, write_json_atomic
+from flows.publish.files import flush_to_disk, write_chunks_atomic
 
 MANIFEST_FILE = Path("state") / "manifest.json"
 LOCK_FILE = ".stemwire.lock"
@@ -77,18 +77,23 @@ def load_manifest(out_dir: Path) -> Manifest:
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     """The commit point: what the manifest lists is on disk for good before the manifest is."""
     flush_to_disk()
-    write_json_atomic(
-        out_dir / MANIFEST_FILE,
-        {
-            "version": MANIFEST_VERSION,
-            "tables_current": manifest.tables_current,
-            # A shallow view of each entry, where asdict() would deep-copy every one per batch.
-            "entries": {
-                name: {f: getattr(e, f) for f in _ENTRY_FIELDS} for name, e in sorted(manifest.entries.items())
-            },
-        },
-        compact=True,  # rewritten after every batch: compact keeps that cheap for large folders
-    )
+    write_chunks_atomic(out_dir / MANIFEST_FILE, _manifest_chunks(manifest))
+
+
+def _manifest_chunks(manifest: Manifest) -> Iterator[str]:
+    """The manifest as compact JSON, one entry at a time: it is rewritten after every batch, and a
+    folder may hold tens of thousands of files."""
+    head = {"version": MANIFEST_VERSION, "tables_current": manifest.tables_current}
+    yield json.dumps(head, sort_keys=True, separators=(",", ":"))[:-1] + ',"entries":{'
+    for i, name in enumerate(sorted(manifest.entries)):
+        entry = manifest.entries[name]
+        fields_ = {f: getattr(entry, f) for f in _ENTRY_FIELDS}
+        yield ("," if i else "") + _compact(name) + ":" + _compact(fields_)
+    yield "}}\n"
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 class OutputBusy(RuntimeError):
