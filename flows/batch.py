@@ -78,6 +78,16 @@ class RunSummary:
         return not self.failures
 
 
+def pack(outcomes: list[ArticleOutcome]) -> str:
+    """Outcomes (records already dropped) as one compact string: what a task hands back to the flow,
+    where Prefect keeps it until the run ends."""
+    return json.dumps([{k: v for k, v in vars(o).items() if k != "record"} for o in outcomes], ensure_ascii=False)
+
+
+def unpack(packed: str) -> list[ArticleOutcome]:
+    return [ArticleOutcome(**fields) for fields in json.loads(packed)]
+
+
 def _extract(path: Path, article_id: str, max_bytes: int) -> ArticleOutcome:
     """Read and extract one article; `outcome.record` holds the record, not yet validated."""
     outcome = ArticleOutcome(path=str(path), article_id=article_id)

@@ -19,14 +19,15 @@ from prefect.utilities.annotations import quote
 from extractors.decode import MAX_BYTES
 from flows import validation_process
 from flows.batch import (
-    ArticleOutcome,
     RunSummary,
     add_to_summary,
     batches,
     close_summary,
     finalize,
+    pack,
     process_batch,
     remember,
+    unpack,
 )
 from flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from flows.publish.jsonld import DEFAULT_BASE_IRI
@@ -44,10 +45,10 @@ def _opaque(value: T) -> T:
 
 
 @task(name="extract-and-publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int) -> list[ArticleOutcome]:
+def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int) -> str:
     # Publishing where the extraction ran keeps records out of the flow's memory; every write is
     # atomic and per article, so a retried batch rewrites the same files.
-    return process_batch(items, out_dir, base_iri, max_bytes)
+    return pack(process_batch(items, out_dir, base_iri, max_bytes))
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -81,13 +82,13 @@ def stemwire_run(
         manifest.tables_current = False
         save_manifest(out_dir, manifest)
         items = [(path, inventory.ids[path.name]) for path in inventory.to_read]
-        pending: deque[PrefectFuture[list[ArticleOutcome]]] = deque()
+        pending: deque[PrefectFuture[str]] = deque()
         todo = deque(batches(items, batch_size))
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < max(1, in_flight):
                 pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes))
-            extracted = pending.popleft().result()
+            extracted = unpack(pending.popleft().result())
             for outcome in extracted:
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
