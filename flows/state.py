@@ -1,9 +1,11 @@
 """What the output folder holds, kept beside it: a manifest of every source file seen, and a lock.
 
-The manifest (OUT/state/manifest.json, replaced atomically) is keyed by source file name and records
+The manifest (OUT/state/manifest.jsonl, replaced atomically) is keyed by source file name and records
 its size, modification time and content hash, the article id it was published under, and whether it
 was published, failed or withdrawn. A run compares the raw folder with it to find what is new, changed
-or deleted; a run that finds nothing leaves every output untouched.
+or deleted; a run that finds nothing leaves every output untouched. It is JSON Lines (a header line,
+then one line per file) so that it is written and read one entry at a time: a whole-document parse
+of a large folder's manifest was the largest thing a run held in memory.
 
 The lock (OUT/.stemwire.lock, an flock held for the whole run) keeps two runs from writing one output
 folder at once: the second waits up to its timeout, then stops with a message naming the holder.
@@ -23,9 +25,10 @@ from typing import Literal
 
 from flows.publish.files import flush_to_disk, write_chunks_atomic
 
-MANIFEST_FILE = Path("state") / "manifest.json"
+MANIFEST_FILE = Path("state") / "manifest.jsonl"
+_MANIFEST_V1_FILE = Path("state") / "manifest.json"  # one JSON document, read to migrate
 LOCK_FILE = ".stemwire.lock"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 Status = Literal["published", "failed", "withdrawn"]
 
@@ -68,6 +71,18 @@ class Manifest:
 def load_manifest(out_dir: Path) -> Manifest:
     path = out_dir / MANIFEST_FILE
     if not path.exists():
+        return _load_v1(out_dir / _MANIFEST_V1_FILE)
+    entries: dict[str, Entry] = {}
+    with path.open(encoding="utf-8") as lines:
+        head = json.loads(lines.readline())
+        for line in lines:
+            entry = Entry(**json.loads(line))
+            entries[entry.name] = entry
+    return Manifest(entries=entries, tables_current=bool(head.get("tables_current")))
+
+
+def _load_v1(path: Path) -> Manifest:
+    if not path.exists():
         return Manifest(tables_current=False)
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = {name: Entry(**fields) for name, fields in data.get("entries", {}).items()}
@@ -77,19 +92,15 @@ def load_manifest(out_dir: Path) -> Manifest:
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     """The commit point: what the manifest lists is on disk for good before the manifest is."""
     flush_to_disk()
-    write_chunks_atomic(out_dir / MANIFEST_FILE, _manifest_chunks(manifest))
+    write_chunks_atomic(out_dir / MANIFEST_FILE, _manifest_lines(manifest))
+    (out_dir / _MANIFEST_V1_FILE).unlink(missing_ok=True)
 
 
-def _manifest_chunks(manifest: Manifest) -> Iterator[str]:
-    """The manifest as compact JSON, one entry at a time: it is rewritten after every batch, and a
-    folder may hold tens of thousands of files."""
-    head = {"version": MANIFEST_VERSION, "tables_current": manifest.tables_current}
-    yield json.dumps(head, sort_keys=True, separators=(",", ":"))[:-1] + ',"entries":{'
-    for i, name in enumerate(sorted(manifest.entries)):
+def _manifest_lines(manifest: Manifest) -> Iterator[str]:
+    yield _compact({"version": MANIFEST_VERSION, "tables_current": manifest.tables_current}) + "\n"
+    for name in sorted(manifest.entries):
         entry = manifest.entries[name]
-        fields_ = {f: getattr(entry, f) for f in _ENTRY_FIELDS}
-        yield ("," if i else "") + _compact(name) + ":" + _compact(fields_)
-    yield "}}\n"
+        yield _compact({f: getattr(entry, f) for f in _ENTRY_FIELDS}) + "\n"
 
 
 def _compact(value: object) -> str:

@@ -141,6 +141,22 @@ def test_noop_rerun_reads_nothing_and_changes_nothing(tmp_path: Path) -> None:
     assert snapshot(out) == before
 
 
+def test_a_manifest_written_by_version_1_is_read_and_replaced(tmp_path: Path) -> None:
+    raw, out = raw_with(tmp_path), tmp_path / "out"
+    run(raw, out)
+    lines = (out / "state" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    head, entries = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    v1 = {"version": 1, "tables_current": head["tables_current"], "entries": {e["name"]: e for e in entries}}
+    (out / "state" / "manifest.json").write_text(json.dumps(v1), encoding="utf-8")
+    (out / "state" / "manifest.jsonl").unlink()
+    summary = run(raw, out)
+    assert (summary.articles_read, summary.unchanged) == (0, len(GOOD))  # nothing re-read
+    (raw / "islet-t1d-hans.txt").unlink()
+    run(raw, out)  # a change: the manifest is saved in the current form
+    assert (out / "state" / "manifest.jsonl").exists() and not (out / "state" / "manifest.json").exists()
+    assert load_manifest(out).entries["islet-t1d-hans.txt"].status == "withdrawn"
+
+
 def test_edit_replaces_under_the_same_id_and_delete_withdraws(tmp_path: Path) -> None:
     raw, out = raw_with(tmp_path), tmp_path / "out"
     run(raw, out)
