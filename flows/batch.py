@@ -23,6 +23,7 @@ from extractors.decode import MAX_BYTES
 from extractors.errors import ArticleError
 from flows import validation_process
 from flows.inventory import Inventory
+from flows.publish.articles import article_files, fragment_path, jsonld_path, record_path, write_article
 from flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
 from flows.publish.jsonld import (
     CONTEXT_FILE,
@@ -127,23 +128,26 @@ def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> 
 def process_batch(
     items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
 ) -> list[ArticleOutcome]:
-    """Extract, validate and publish a batch. Each record is validated in the validation process
-    while the next article is extracted, and published once its verdict is in. The outcomes come
+    """Extract, validate and publish a batch. Each record is validated, and published if valid, by
+    the validation process while the next article is extracted. The outcomes come
     back without their records, so that what the flow keeps per article is a few fields (Prefect
     holds on to task results for the whole run)."""
     outcomes: list[ArticleOutcome] = []
     waiting: deque[tuple[ArticleOutcome, Future[list[str]] | None]] = deque()
 
+    destination = (out_dir, base_iri)
+
     def publish_first() -> None:
         outcome, future = waiting.popleft()
-        errors = validation_process.verdict(outcome.record, future) if outcome.record and future else []
-        publish_article(_settle(outcome, errors), out_dir, base_iri)
+        errors = validation_process.verdict(outcome.record, future, destination) if outcome.record and future else []
+        _record_outcome(_settle(outcome, errors), out_dir)  # a valid record is already published
         outcome.record = None
         outcomes.append(outcome)
 
     for path, aid in items:
         outcome = _extract(path, aid, max_bytes)
-        waiting.append((outcome, validation_process.submit(outcome.record) if outcome.record else None))
+        future = validation_process.submit(outcome.record, destination) if outcome.record else None
+        waiting.append((outcome, future))
         while len(waiting) > 1 and (waiting[0][1] is None or waiting[0][1].done()):
             publish_first()
     while waiting:
@@ -151,46 +155,30 @@ def process_batch(
     return outcomes
 
 
-def _record_path(out_dir: Path, article_id: str) -> Path:
-    return out_dir / "records" / f"{article_id}.json"
-
-
-def _jsonld_path(out_dir: Path, article_id: str) -> Path:
-    return out_dir / "jsonld" / f"{article_id}.jsonld"
-
-
-def _fragment_path(out_dir: Path, article_id: str) -> Path:
-    return out_dir / "state" / "rows" / f"{article_id}.json"
-
-
-def _article_files(out_dir: Path, article_id: str) -> list[Path]:
-    """What an article publishes, record last (see publish_article)."""
-    paths = [_jsonld_path(out_dir, article_id), _fragment_path(out_dir, article_id)]
-    return [*paths, _record_path(out_dir, article_id)]
-
-
 def _error_path(out_dir: Path, name: str) -> Path:
     return out_dir / "errors" / f"{name}.json"
 
 
 def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """JSON-LD first, the record last: a record on disk always has its JSON-LD. A failed article gets
-    an error file, and whatever it published before is withdrawn."""
-    if not outcome.ok or outcome.record is None:
-        write_json_atomic(
-            _error_path(out_dir, outcome.name),
-            {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
-            durable=False,
-        )
-        for path in _article_files(out_dir, outcome.article_id):
-            path.unlink(missing_ok=True)
+    """A published article's files (flows/publish/articles.py); a failed article gets an error file,
+    and whatever it published before is withdrawn."""
+    if outcome.ok and outcome.record is not None:
+        write_article(outcome.record, out_dir, base_iri)
+    _record_outcome(outcome, out_dir)
+
+
+def _record_outcome(outcome: ArticleOutcome, out_dir: Path) -> None:
+    """The error file of a failed article (and its earlier files withdrawn), or none for a published one."""
+    if outcome.ok:
+        _error_path(out_dir, outcome.name).unlink(missing_ok=True)
         return
-    document = article_document(outcome.record, base_iri)
-    write_json_atomic(_jsonld_path(out_dir, outcome.article_id), document, compact=True, durable=False)
-    fragment = table_fragment(outcome.record)
-    write_json_atomic(_fragment_path(out_dir, outcome.article_id), fragment, compact=True, durable=False)
-    write_json_atomic(_record_path(out_dir, outcome.article_id), outcome.record, compact=True, durable=False)
-    _error_path(out_dir, outcome.name).unlink(missing_ok=True)
+    write_json_atomic(
+        _error_path(out_dir, outcome.name),
+        {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
+        durable=False,
+    )
+    for path in article_files(out_dir, outcome.article_id):
+        path.unlink(missing_ok=True)
 
 
 def _modified(mtime_ns: int) -> str:
@@ -218,7 +206,7 @@ def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
 def _withdraw(out_dir: Path, manifest: Manifest, names: list[str], now: str) -> None:
     for name in names:
         entry = manifest.entries[name]
-        for path in _article_files(out_dir, entry.article_id):
+        for path in article_files(out_dir, entry.article_id):
             path.unlink(missing_ok=True)
         _error_path(out_dir, name).unlink(missing_ok=True)
         entry.status, entry.withdrawn_at, entry.duplicate_of = "withdrawn", now, None
@@ -233,10 +221,10 @@ def _link_duplicates(out_dir: Path, manifest: Manifest, base_iri: str) -> None:
         duplicate_of = None if canonical is entry else canonical.article_id
         if duplicate_of != entry.duplicate_of:
             entry.duplicate_of = duplicate_of
-            record = json.loads(_record_path(out_dir, entry.article_id).read_text(encoding="utf-8"))
+            record = json.loads(record_path(out_dir, entry.article_id).read_text(encoding="utf-8"))
             same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
             document = article_document(record, base_iri, same_as)
-            write_json_atomic(_jsonld_path(out_dir, entry.article_id), document, compact=True, durable=False)
+            write_json_atomic(jsonld_path(out_dir, entry.article_id), document, compact=True, durable=False)
 
 
 def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:
@@ -255,14 +243,14 @@ def _fragment(out_dir: Path, article_id: str) -> dict[str, Any]:
     """The article's table rows as published with it; rebuilt from its record when missing or
     written for other columns (by an older stemwire)."""
     try:
-        fragment: dict[str, Any] = json.loads(_fragment_path(out_dir, article_id).read_text(encoding="utf-8"))
+        fragment: dict[str, Any] = json.loads(fragment_path(out_dir, article_id).read_text(encoding="utf-8"))
         if fragment.get("layout") == LAYOUT:
             return fragment
     except (OSError, ValueError):
         pass
-    record = json.loads(_record_path(out_dir, article_id).read_text(encoding="utf-8"))
+    record = json.loads(record_path(out_dir, article_id).read_text(encoding="utf-8"))
     fragment = table_fragment(record)
-    write_json_atomic(_fragment_path(out_dir, article_id), fragment, compact=True, durable=False)
+    write_json_atomic(fragment_path(out_dir, article_id), fragment, compact=True, durable=False)
     return fragment
 
 
@@ -273,10 +261,9 @@ def finalize(
     base_iri: str = DEFAULT_BASE_IRI,
     bom: bool = False,
     now: str | None = None,
-    changed: set[str] | None = None,
 ) -> None:
     """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog, and the report's
-    index and the pages of the articles in `changed` (every page when None)."""
+    index (article pages are written as articles are published; any missing is written here)."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _withdraw(out_dir, manifest, inventory.deleted, now)
     _remove_orphans(out_dir, manifest)
@@ -300,7 +287,7 @@ def finalize(
     )
     latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
     write_chunks_atomic(out_dir / "catalog.jsonld", catalog_chunks(entries, base_iri, latest))
-    write_report(out_dir, manifest, changed)
+    write_report(out_dir, manifest, changed=set())
 
 
 def add_to_summary(summary: RunSummary, outcomes: list[ArticleOutcome]) -> None:

@@ -52,10 +52,8 @@ def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, m
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def publish_tables(
-    out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool, changed: set[str]
-) -> Manifest:
-    finalize(out_dir, manifest, inventory, base_iri, bom, changed=changed)
+def publish_tables(out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool) -> Manifest:
+    finalize(out_dir, manifest, inventory, base_iri, bom)
     return manifest
 
 
@@ -93,8 +91,7 @@ def stemwire_run(
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
             add_to_summary(summary, extracted)
-        changed = {inventory.ids[path.name] for path in inventory.to_read}
-        manifest = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom, changed)
+        manifest = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom)
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)

@@ -1,9 +1,9 @@
-"""Schema validation beside extraction, not after it.
+"""Schema validation, and publishing, beside extraction, not after it.
 
 jsonschema validates a 5,000-character record in ~7 ms, most of the time extraction takes. A run
-therefore hands each record to one validation process and goes on extracting the next article; the
-record is published only once its verdict is back, so every record is still validated before it
-is published. Where a child process cannot be started (inside a daemonic Dask worker) or has died,
+therefore hands each record to one validation process and goes on extracting the next article;
+that process validates the record and, only if the schema accepts it, writes its files (JSON-LD,
+table rows, report page, record), so every record is still validated before it is published. Where a child process cannot be started (inside a daemonic Dask worker) or has died,
 records are validated in-process, with the same validator and the same verdicts.
 """
 
@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
+from flows.publish.articles import validate_and_write
 from schemas.validation import record_errors, record_validator
 
 _lock = threading.Lock()
@@ -52,31 +54,39 @@ def _pool_or_none() -> ProcessPoolExecutor | None:
         return _pool
 
 
-def _inline(record: dict[str, Any]) -> Future[list[str]]:
+Destination = tuple[Path, str]  # output folder and base IRI: publish a record the schema accepts
+
+
+def _check(record: dict[str, Any], destination: Destination | None) -> list[str]:
+    return record_errors(record) if destination is None else validate_and_write(record, *destination)
+
+
+def _inline(record: dict[str, Any], destination: Destination | None) -> Future[list[str]]:
     done: Future[list[str]] = Future()
-    done.set_result(record_errors(record))
+    done.set_result(_check(record, destination))
     return done
 
 
-def submit(record: dict[str, Any]) -> Future[list[str]]:
-    """The record's schema errors, as a future (empty list: valid)."""
+def submit(record: dict[str, Any], destination: Destination | None = None) -> Future[list[str]]:
+    """The record's schema errors, as a future (empty list: valid). With a destination, a valid
+    record is also published there (flows/publish/articles.py), by the same process."""
     pool = _pool_or_none()
     if pool is None:
-        return _inline(record)
+        return _inline(record, destination)
     try:
-        return pool.submit(record_errors, record)
+        return pool.submit(_check, record, destination)
     except (BrokenProcessPool, RuntimeError):  # the child died or the pool was shut down
         shutdown()
-        return _inline(record)
+        return _inline(record, destination)
 
 
-def verdict(record: dict[str, Any], future: Future[list[str]]) -> list[str]:
-    """The errors `submit` promised; validated here instead if the child died on the way."""
+def verdict(record: dict[str, Any], future: Future[list[str]], destination: Destination | None = None) -> list[str]:
+    """The errors `submit` promised; checked (and published) here instead if the child died on the way."""
     try:
         return future.result()
     except BrokenProcessPool:
         shutdown()
-        return record_errors(record)
+        return _check(record, destination)
 
 
 def _usage() -> tuple[float, float]:

@@ -68,16 +68,18 @@ def test_a_record_the_schema_rejects_is_not_published(tmp_path, monkeypatch):
     assert "metrics/0/value" in reason
 
 
-def test_a_validation_process_that_dies_costs_no_verdict():
+def test_a_validation_process_that_dies_costs_no_verdict(tmp_path):
     valid, broken = _records()
     validation_process.verdict(valid, validation_process.submit(valid))  # started and warm
     pool = validation_process._pool_or_none()
     assert pool is not None
     for pid in list(pool._processes):  # the worker is killed while records are queued for it
         os.kill(pid, signal.SIGKILL)
-    futures = [validation_process.submit(r) for r in (valid, broken)]
-    assert validation_process.verdict(valid, futures[0]) == []
-    assert validation_process.verdict(broken, futures[1]) == record_errors(broken)
+    destination = (tmp_path, "https://example.org/stemwire/")
+    futures = [validation_process.submit(r, destination) for r in (valid, broken)]
+    assert validation_process.verdict(valid, futures[0], destination) == []
+    assert validation_process.verdict(broken, futures[1], destination) == record_errors(broken)
+    assert (tmp_path / "records" / f"{valid['id']}.json").exists()  # published all the same
     later = validation_process.submit(broken)  # and the next record gets a fresh process
     assert validation_process.verdict(broken, later) == record_errors(broken)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -138,18 +139,30 @@ def _mention_value(mention: dict[str, Any], record: dict[str, Any]) -> str:
     return key
 
 
-def highlight(text: str, spans: list[_Span]) -> str:
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _mark(span: _Span) -> str:
+    label = TYPES.get(span.type, (span.type, ""))[0]
+    value = _e(f"{label}: {span.value}")
+    return f'<mark class="hl t-{_e(span.type)}" tabindex="0" title="{value}" data-value="{value}">'
+
+
+def highlight(text: str, spans: list[_Span], marks: dict[_Span, str] | None = None) -> str:
     """The text with each span in a <mark>; spans may nest, and one that would cross another's end
-    is cut there, so every span gets exactly one <mark> and every character is shown once."""
+    is cut there, so every span gets exactly one <mark> and every character is shown once.
+    `marks`: each span's opening tag, when the caller already built them (two views share them)."""
     out: list[str] = []
     pos = 0
     open_ends: list[int] = []
+    # Most articles hold no character HTML escapes; then their pieces are copied as they are.
+    esc = _e if _HTML_SPECIAL.search(text) else str
 
     def close_to(limit: int) -> None:
         nonlocal pos
         while open_ends and open_ends[-1] <= limit:
             end = open_ends.pop()
-            out.append(_e(text[pos:end]) + "</mark>")
+            out.append(esc(text[pos:end]) + "</mark>")
             pos = end
 
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
@@ -157,14 +170,12 @@ def highlight(text: str, spans: list[_Span]) -> str:
         start = max(span.start, pos)
         end = min(span.end, open_ends[-1]) if open_ends else span.end
         end = max(end, start)
-        out.append(_e(text[pos:start]))
+        out.append(esc(text[pos:start]))
         pos = start
-        label = TYPES.get(span.type, (span.type, ""))[0]
-        value = f"{label}: {span.value}"
-        out.append(f'<mark class="hl t-{_e(span.type)}" tabindex="0" title="{_e(value)}" data-value="{_e(value)}">')
+        out.append(marks[span] if marks is not None else _mark(span))
         open_ends.append(end)
     close_to(len(text))
-    out.append(_e(text[pos:]))
+    out.append(esc(text[pos:]))
     return "".join(out)
 
 
@@ -183,6 +194,7 @@ def article_page(record: dict[str, Any]) -> str:
     text = record["text"]
     spans = [_Span(m["start"], m["end"], m["type"], _mention_value(m, record)) for m in record["mentions"]]
     converted = analysis_text(text)
+    marks = {span: _mark(span) for span in spans}
     legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in TYPES.items())
     warnings = _warnings(record)
     parts = [
@@ -196,8 +208,8 @@ def article_page(record: dict[str, Any]) -> str:
         f'<p class="legend">{legend}</p>',
         '<input type="checkbox" id="converted-toggle"> <label for="converted-toggle">show the converted '
         "(Simplified analysis) text</label>",
-        f'<div class="text original" lang="{_e(record["source"]["language"])}">{highlight(text, spans)}</div>',
-        f'<div class="text converted" lang="zh-Hans">{highlight(converted, spans)}</div>',
+        f'<div class="text original" lang="{_e(record["source"]["language"])}">{highlight(text, spans, marks)}</div>',
+        f'<div class="text converted" lang="zh-Hans">{highlight(converted, spans, marks)}</div>',
         "<h2>Trials</h2>",
         _table(
             ["registry id", "phase", "enrollment", "conditions", "interventions", "follow-up", "study"],
@@ -370,13 +382,17 @@ def index_chunks(manifest: Manifest) -> Iterator[str]:
     return _page_chunks("stemwire report", body)
 
 
+def page_path(out_dir: Path, article_id: str) -> Path:
+    return out_dir / REPORT_DIR / "articles" / f"{article_id}.html"
+
+
 def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = None) -> Path:
     """Write the index and the pages of the articles in `changed` (article ids; every article when
     None, and any whose page is missing); pages of articles no longer published are removed."""
     folder = out_dir / REPORT_DIR
     published = manifest.published()
     for entry in published:
-        page = folder / "articles" / f"{entry.article_id}.html"
+        page = page_path(out_dir, entry.article_id)
         if changed is None or entry.article_id in changed or not page.exists():
             record = json.loads((out_dir / "records" / f"{entry.article_id}.json").read_text(encoding="utf-8"))
             write_text_atomic(page, article_page(record), durable=False)
