@@ -1,10 +1,10 @@
 """The work of a run as plain functions (the Prefect flow in run_flow.py calls them as tasks).
 
-Per article: read and extract, validate (in the validation process while the next article is
-extracted: flows/validation_process.py), then publish its JSON-LD and, last, its record, so that a
-record on disk always has its JSON-LD. Per run: withdraw deleted articles, link
-duplicates, and rebuild the CSV tables and the catalog from the manifest (finalize). One broken file
-never stops the batch: it gets OUT/errors/<file>.json with the reason.
+Per article: read and extract here; validate and, if valid, publish in the validation process while
+the next article is extracted (flows/validation_process.py, flows/publish/articles.py). Per run:
+withdraw deleted articles, link duplicates, and rebuild the CSV tables, the catalog and the report's
+index from the manifest (finalize). One broken file never stops the batch: it gets
+OUT/errors/<file>.json with the reason.
 """
 
 from __future__ import annotations
