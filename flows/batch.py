@@ -129,12 +129,11 @@ def process_batch(
     items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
 ) -> list[ArticleOutcome]:
     """Extract, validate and publish a batch. Each record is validated, and published if valid, by
-    the validation process while the next article is extracted. The outcomes come
-    back without their records, so that what the flow keeps per article is a few fields (Prefect
-    holds on to task results for the whole run)."""
+    the validation process while the next article is extracted. The outcomes come back without
+    their records, so that what the flow keeps per article is a few fields (Prefect holds on to
+    task results for the whole run)."""
     outcomes: list[ArticleOutcome] = []
     waiting: deque[tuple[ArticleOutcome, Future[list[str]] | None]] = deque()
-
     destination = (out_dir, base_iri)
 
     def publish_first() -> None:
@@ -234,7 +233,7 @@ def _remove_orphans(out_dir: Path, manifest: Manifest) -> None:
         for path in (out_dir / sub).glob(f"*{ext}"):
             if path.name[: -len(ext)] not in ids:
                 path.unlink(missing_ok=True)
-    for folder in ("records", "jsonld", "errors", "csv", "state", "state/rows"):
+    for folder in ("records", "jsonld", "errors", "csv", "state", "state/rows", "report", "report/articles"):
         for tmp in (out_dir / folder).glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
 

@@ -3,8 +3,9 @@
 jsonschema validates a 5,000-character record in ~7 ms, most of the time extraction takes. A run
 therefore hands each record to one validation process and goes on extracting the next article;
 that process validates the record and, only if the schema accepts it, writes its files (JSON-LD,
-table rows, report page, record), so every record is still validated before it is published. Where a child process cannot be started (inside a daemonic Dask worker) or has died,
-records are validated in-process, with the same validator and the same verdicts.
+table rows, report page, record), so every record is still validated before it is published.
+Where a child process cannot be started (inside a daemonic Dask worker) or has died, records are
+validated and published in-process, with the same validator and the same verdicts.
 """
 
 from __future__ import annotations
