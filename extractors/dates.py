@@ -60,7 +60,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("ymd", rf"{_YEAR}\s*年\s*{_MONTH}\s*月{md_tail}"),
         ("ym_range", rf"{_YEAR}\s*年\s*{_MONTH}\s*(?P<to>至|到|-|~|—|–)\s*(?P<m2>\d{{1,2}})\s*月"),
         ("y_edge", rf"{_YEAR}\s*(?P<edge>{year_edge})"),
-        ("cn_ymd", rf"{_CN_YEAR}年{_CN_MONTH}月(?:{_CN_DAY}[日号])?"),
+        ("cn_ymd", rf"{_CN_YEAR}年(?:{_CN_MONTH}月(?:{_CN_DAY}[日号])?|(?![代级度]))"),
         (
             "roc",
             rf"(?P<era>{w['roc_era']})?\s*(?<!\d)(?P<ry>\d{{2,3}})\s*年(?:\s*{_MONTH}\s*月(?:\s*{_DAY}\s*[日号])?)?",
@@ -181,9 +181,10 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> tuple[int, int | 
         return int(g["y"]), w["year_end"][g["edge"]], None, False
     if c.kind == "cn_ymd":
         year = parse_chinese_numeral(g["cy"])
-        month = parse_chinese_numeral(g["cm"])
+        month = parse_chinese_numeral(g["cm"]) if g.get("cm") else None
         day = parse_chinese_numeral(g["cd"]) if g.get("cd") else None
-        return (year, month, day, False) if year and month else None
+        plausible = year is not None and 1900 <= year <= 2100 and (month is not None or g.get("cm") is None)
+        return (year, month, day, False) if plausible and year else None
     if c.kind == "roc":
         return int(g["ry"]) + 1911, _int(g.get("m")), _int(g.get("d")), False
     if c.kind in ("numeric", "numeric_ym", "english", "english_mdy"):
