@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import traceback
-from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,25 +130,12 @@ def process_batch(
     the validation process while the next article is extracted. The outcomes come back without
     their records, so that what the flow keeps per article is a few fields (Prefect holds on to
     task results for the whole run)."""
-    outcomes: list[ArticleOutcome] = []
-    waiting: deque[tuple[ArticleOutcome, Future[list[str]] | None]] = deque()
-    destination = (out_dir, base_iri)
-
-    def publish_first() -> None:
-        outcome, future = waiting.popleft()
-        errors = validation_process.verdict(outcome.record, future, destination) if outcome.record and future else []
+    extracted = ((o, o.record) for o in (_extract(path, aid, max_bytes) for path, aid in items))
+    outcomes = []
+    for outcome, errors in validation_process.alongside(extracted, (out_dir, base_iri)):
         _record_outcome(_settle(outcome, errors), out_dir)  # a valid record is already published
         outcome.record = None
         outcomes.append(outcome)
-
-    for path, aid in items:
-        outcome = _extract(path, aid, max_bytes)
-        future = validation_process.submit(outcome.record, destination) if outcome.record else None
-        waiting.append((outcome, future))
-        while len(waiting) > 1 and (waiting[0][1] is None or waiting[0][1].done()):
-            publish_first()
-    while waiting:
-        publish_first()
     return outcomes
 
 

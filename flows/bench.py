@@ -23,8 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -69,21 +67,10 @@ def _bare_seconds(paths: list[Path]) -> tuple[float, float]:
     validation_process.verdict(warm, validation_process.submit(warm))
     cpu = time.process_time() + validation_process.worker_usage()[0]
     start = time.perf_counter()
-    waiting: deque[tuple[Path, dict[str, Any], Future[list[str]]]] = deque()
-
-    def check_first() -> None:
-        path, record, future = waiting.popleft()
-        errors = validation_process.verdict(record, future)
+    records = ((path, extract_record(path).model_dump(mode="json")) for path in paths)
+    for path, errors in validation_process.alongside(records):
         if errors:
             raise RuntimeError(f"{path}: {errors[0]}")
-
-    for path in paths:
-        record = extract_record(path).model_dump(mode="json")
-        waiting.append((path, record, validation_process.submit(record)))
-        while len(waiting) > 1 and waiting[0][2].done():
-            check_first()
-    while waiting:
-        check_first()
     wall = time.perf_counter() - start
     cpu = time.process_time() + validation_process.worker_usage()[0] - cpu
     validation_process.shutdown()

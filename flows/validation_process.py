@@ -16,16 +16,18 @@ import os
 import resource
 import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flows.publish.articles import validate_and_write
 from schemas.validation import record_errors, record_validator
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _largest_mb = 0.0
@@ -88,6 +90,26 @@ def verdict(record: dict[str, Any], future: Future[list[str]], destination: Dest
     except BrokenProcessPool:
         shutdown()
         return _check(record, destination)
+
+
+def alongside(
+    records: Iterable[tuple[T, dict[str, Any] | None]], destination: Destination | None = None
+) -> Iterator[tuple[T, list[str]]]:
+    """Each (tag, record) back with its record's errors, in order. The records are drawn one at a
+    time, so the next is produced (extracted) while the validation process checks the one before;
+    a None record (extraction failed) passes through with no errors."""
+    waiting: deque[tuple[T, dict[str, Any] | None, Future[list[str]] | None]] = deque()
+
+    def first() -> tuple[T, list[str]]:
+        tag, record, future = waiting.popleft()
+        return tag, verdict(record, future, destination) if record is not None and future is not None else []
+
+    for tag, record in records:
+        waiting.append((tag, record, submit(record, destination) if record is not None else None))
+        while len(waiting) > 1 and (waiting[0][2] is None or waiting[0][2].done()):
+            yield first()
+    while waiting:
+        yield first()
 
 
 def _usage() -> tuple[float, float]:
