@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
 
-from extractors.cells import cell_entries
-from extractors.decode import MAX_BYTES, DecodedArticle, decode_article
-from extractors.pipeline import run_pipeline
-from extractors.script import to_analysis_text
-from extractors.studies import find_studies
-from extractors.trial_links import link_trials
-from schemas.models import Mention, Record, Source
+from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.decode import MAX_BYTES, DecodedArticle, decode_article
+from stemwire.extractors.pipeline import run_pipeline
+from stemwire.extractors.script import to_analysis_text
+from stemwire.extractors.studies import find_studies
+from stemwire.extractors.trial_links import link_trials
+from stemwire.schemas.models import Mention, Record, Source
 
 _TITLE_CHARS = 200
 
@@ -27,9 +28,11 @@ def extract_record(path: Path, record_id: str | None = None, max_bytes: int = MA
     return build_record(decode_article(path, max_bytes), record_id)
 
 
-def build_record(article: DecodedArticle, record_id: str | None = None) -> Record:
+def build_record(article: DecodedArticle, record_id: str | None = None, published: dt.date | None = None) -> Record:
+    """The record of a decoded article; `published`, when known, is its publication date (relative
+    dates resolve against it, and it is the record's date_published)."""
     analysis = to_analysis_text(article.text)
-    facts = run_pipeline(analysis)
+    facts = run_pipeline(analysis, published)
     layout = facts["layout"]
     original = analysis.original
 
@@ -82,7 +85,7 @@ def build_record(article: DecodedArticle, record_id: str | None = None) -> Recor
         ]
     mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
-    dateline = facts["dateline"]
+    dateline = published or facts["dateline"]
     profile = analysis.profile
     return Record(
         id=record_id or article_id(article.path),

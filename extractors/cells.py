@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.layout import Layout
-from extractors.resources import load_json, load_tsv, split_list
-from extractors.script import to_analysis_text
-from extractors.terms import Term, TermHit, TermMatcher
-from schemas.models import CellType
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.resources import load_json, load_tsv, split_list
+from stemwire.extractors.script import to_analysis_text
+from stemwire.extractors.terms import Term, TermHit, TermMatcher
+from stemwire.schemas.models import CellType
 
 
 @dataclass(frozen=True)

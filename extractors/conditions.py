@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.resources import load_tsv, split_list
-from extractors.terms import TermHit, TermMatcher, matcher_from_tsv
-from schemas.models import Condition
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.resources import load_tsv, split_list
+from stemwire.extractors.terms import TermHit, TermMatcher, matcher_from_tsv
+from stemwire.schemas.models import Condition
 
 
 @dataclass(frozen=True)

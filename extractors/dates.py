@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.numerals import parse_chinese_numeral
-from extractors.resources import load_json
-from extractors.scan import digit_run_starts, matches_at, merged, starts_of, with_leading_space
-from schemas.models import DateFact, Precision
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation, range_separator_chars
+from stemwire.extractors.numerals import parse_chinese_numeral
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import digit_run_starts, matches_at, merged, starts_of, with_leading_space
+from stemwire.schemas.models import DateFact, Precision
 
 DateRole = Literal["event", "dateline", "reference"]
 
@@ -27,6 +28,7 @@ _YEAR = r"(?<![\d.])(?P<y>(?:19|20)\d{2})"
 _CN_YEAR = r"(?P<cy>[〇零○一二三四五六七八九]{4})"
 _MONTH = r"(?P<m>\d{1,2})"
 _DAY = r"(?P<d>\d{1,2})"
+_RANGE = alternation("range_separators")
 _CN_MONTH = r"(?P<cm>十[一二]?|[一二三四五六七八九])"
 _CN_DAY = r"(?P<cd>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 
@@ -58,7 +60,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     md_tail = rf"(?:\s*{_DAY}\s*[日号]|(?P<part>{part}))?"
     specs = [
         ("ymd", rf"{_YEAR}\s*年\s*{_MONTH}\s*月{md_tail}"),
-        ("ym_range", rf"{_YEAR}\s*年\s*{_MONTH}\s*(?P<to>至|到|-|~|—|–)\s*(?P<m2>\d{{1,2}})\s*月"),
+        ("ym_range", rf"{_YEAR}\s*年\s*{_MONTH}\s*(?P<to>{_RANGE})\s*(?P<m2>\d{{1,2}})\s*月"),
         ("y_edge", rf"{_YEAR}\s*(?P<edge>{year_edge})"),
         ("cn_ymd", rf"{_CN_YEAR}年(?:{_CN_MONTH}月(?:{_CN_DAY}[日号])?|(?![代级度]))"),
         (
@@ -79,8 +81,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(rx)) for kind, rx in specs]
 
 
-_CONTINUE_DAY = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_DAY}\s*[日号]")
-_CONTINUE_MONTH = re.compile(rf"\s*(?:至|到|-|~|—|–)\s*{_MONTH}\s*月(?!\s*\d)")
+_CONTINUE_DAY = re.compile(rf"\s*(?:{_RANGE})\s*{_DAY}\s*[日号]")
+_CONTINUE_MONTH = re.compile(rf"\s*(?:{_RANGE})\s*{_MONTH}\s*月(?!\s*\d)")
 
 
 # Grammars that open with a lookbehind, and where their matches can begin (extractors/scan.py).
@@ -254,10 +256,14 @@ def _dateline_of(candidates: list[_Candidate], layout: Layout) -> dt.date | None
     return None
 
 
-def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tuple[list[DateFact], dt.date | None]:
+def find_dates(
+    original: str, text: str, layout: Layout, claims: Claims, published: dt.date | None = None
+) -> tuple[list[DateFact], dt.date | None]:
+    """The article's dates, and its dateline (the publication date it prints). Relative dates resolve
+    against `published` when the caller knows it, else against the dateline."""
     candidates = _candidates(text, layout, claims)
     dateline = _dateline_of(candidates, layout)
-    ctx = _Context(dateline)
+    ctx = _Context(published or dateline)
     facts: list[DateFact] = []
     for c in candidates:
         if claims.overlaps(c.start, c.end):  # taken by the second end of a range just above
@@ -304,7 +310,13 @@ def find_dates(original: str, text: str, layout: Layout, claims: Claims) -> tupl
                 d2 = int(cont.group("d")) if day is not None else None
                 m2 = month if day is not None else int(cont.group("m"))
                 extra.append(
-                    (cont.start() + len(cont.group()) - len(cont.group().lstrip(" 至到-~—–")), cont.end(), year, m2, d2)
+                    (
+                        cont.start() + len(cont.group()) - len(cont.group().lstrip(" " + range_separator_chars())),
+                        cont.end(),
+                        year,
+                        m2,
+                        d2,
+                    )
                 )
             iso = _iso(year, month, day)
             if iso is None:

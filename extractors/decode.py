@@ -13,8 +13,8 @@ from pathlib import Path
 
 import charset_normalizer
 
-from extractors.errors import ArticleError
-from extractors.markup import html_to_text, markdown_to_text
+from stemwire.extractors.errors import ArticleError
+from stemwire.extractors.markup import html_to_text, markdown_to_text
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 ARTICLE_SUFFIXES = tuple(FORMATS)
@@ -93,9 +93,13 @@ def decode_article(path: Path, max_bytes: int = MAX_BYTES) -> DecodedArticle:
     if len(data) > max_bytes:
         raise ArticleError(path, f"file is {len(data)} bytes, over the {max_bytes}-byte limit")
     text, encoding = decode_bytes(path, data)
+    return decoded_text(path, text, encoding, data, FORMATS.get(path.suffix.lower(), "text"))
+
+
+def decoded_text(path: Path, text: str, encoding: str, data: bytes, kind: str = "text") -> DecodedArticle:
+    """An article from text already decoded (`data` are the bytes it came from, for the hash)."""
     # Line endings are normalised first so that a CRLF file and its LF twin give the same offsets.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kind = FORMATS.get(path.suffix.lower(), "text")
     if kind == "html":
         text = html_to_text(text)
     elif kind == "markdown":

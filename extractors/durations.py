@@ -6,13 +6,16 @@ import re
 from functools import lru_cache
 from typing import Any, Literal
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.numerals import CN_NUMERAL_CHARS, clean_number, parse_number
-from extractors.resources import load_json
-from extractors.scan import matches_at, starts_of, with_leading_space
-from schemas.models import DurationFact, Qualifier
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation
+from stemwire.extractors.numerals import CN_NUMERAL_CHARS, clean_number, parse_number
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import matches_at, starts_of, with_leading_space
+from stemwire.schemas.models import DurationFact, Qualifier
 
+# 或 joins two ends too where a length is given as "3或6个月".
+_RANGE = alternation("range_separators", extra=("或",))
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}半]+)"
 
 
@@ -26,7 +29,7 @@ def _pattern() -> re.Pattern[str]:
     units = "|".join(sorted(_words()["units"], key=len, reverse=True))
     return re.compile(
         rf"(?P<ordinal>第)?\s*(?P<a>{_NUM})\s*(?:(?P<unit_a>{units})\s*)?"
-        rf"(?:(?:至|到|~|-|—|–|或)\s*(?P<b>{_NUM})\s*)?(?P<more>多|余)?\s*(?P<unit>{units})(?P<half>半)?"
+        rf"(?:(?:{_RANGE})\s*(?P<b>{_NUM})\s*)?(?P<more>多|余)?\s*(?P<unit>{units})(?P<half>半)?"
     )
 
 

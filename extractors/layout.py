@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from extractors.resources import load_json
+from stemwire.extractors.resources import load_json
 
 LineKind = Literal["title", "dateline", "heading", "body", "reference", "boilerplate", "blank"]
 

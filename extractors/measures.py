@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.resources import load_tsv
-from extractors.terms import TermMatcher, matcher_from_tsv
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.resources import load_tsv
+from stemwire.extractors.terms import TermMatcher, matcher_from_tsv
 
 # How far back a number may look for its measure beyond its own sentence (same paragraph).
 PARAGRAPH_LOOKBACK = 300

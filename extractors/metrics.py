@@ -13,20 +13,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
-from extractors.numerals import clean_number, parse_exponent, parse_number
-from extractors.resources import load_json
-from extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
-from extractors.trials import trial_words
-from schemas.models import Direction, Metric, Qualifier
+from stemwire.extractors import lexicon
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation
+from stemwire.extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
+from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
+from stemwire.schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*[×xX*]\s*10\s*(?:\^|\*\*)?\s*(?P<exp>[-−]?\d{1,2}|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\s*(?P<mult>千万|百万|万|亿))"
 _SCALED = r"\d+(?:\.\d+)?(?:\s*[×xX*]\s*10\s*(?:\^|\*\*)?\s*(?:[-−]?\d{1,2}|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\s*(?:千万|百万|万|亿))?"
-_LIST_SEP = r"\s*(?:、|,|或|和|及|与|至|到|~|-|–)\s*"
-_RANGE_SEP = re.compile(r"^\s*(?:至|到|~|-|–)\s*$")
+_RANGE = alternation("range_separators")
+_LIST_SEP = rf"\s*(?:{alternation('list_separators', 'range_separators')})\s*"
+_RANGE_SEP = re.compile(rf"^\s*(?:{_RANGE})\s*$")
+_PARTICIPANT = re.compile(rf"(?:{alternation('participant_counters')})?(?:{alternation('participant_nouns')})")
 _MULTIPLIERS = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 _CN_TENTHS = "一二三四五六七八九十"
 # Where the fold and ratio grammars can begin besides a number (see extractors/scan.py)
@@ -62,10 +65,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
         "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
         "percent": re.compile(
-            rf"{_NUM}\s*(?:%\s*)?(?:(?:至|到|~|-|–)\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"
+            rf"{_NUM}\s*(?:%\s*)?(?:(?:{_RANGE})\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"
         ),
         "tenths": re.compile(
-            rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:到|至|~|-)\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"
+            rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:{_RANGE})\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"
         ),
         "points": re.compile(rf"{_NUM}\s*分(?P<rate>/月|/年|/周)?(?![钟组为成配布析子泌化别期数之])"),
         "fold": re.compile(rf"(?:{_NUM}|(?P<cn>[{_CN_TENTHS}]))\s*倍(?!数)"),
@@ -210,7 +213,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             r"(?:为|是|达|约)\s*$", lead
         )
         # A follow-up length (中位随访时间为18.6个月) is a duration of the study, not an outcome.
-        follow_up = any(w in text[c_lo:start] for w in trial_words()["follow_up_words"])
+        follow_up = any(w in text[c_lo:start] for w in lexicon.words("follow_up_words"))
         if (changed or reported) and not follow_up:
             # Also a duration: the span stays free for the duration grammar.
             found.append(
@@ -236,8 +239,8 @@ def _is_responder_count(text: str, end: int, clause_end: int) -> bool:
     """'10人（83%）不再需要胰岛素', '3名患者出现缓解', '7人的ASIA分级改善': people who reached an outcome."""
     w = _words()
     tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[end:clause_end]).lstrip()
-    noun = next((n for n in w["participant_nouns"] if tail.startswith(n)), "")
-    tail = tail[len(noun) :]
+    noun = _PARTICIPANT.match(tail)
+    tail = tail[noun.end() :] if noun else tail
     if tail.startswith(tuple(w["responder_verbs"])):
         return True
     changes = w["increase"] + w["decrease"] + w["improvement"]

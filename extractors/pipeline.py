@@ -7,6 +7,7 @@ in `doc._.facts[family]`; spans of every mention go to `doc.spans`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -16,18 +17,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from extractors.cells import cell_types_from, find_cell_mentions
-from extractors.claims import Claims
-from extractors.conditions import conditions_from, find_condition_mentions
-from extractors.dates import find_dates
-from extractors.durations import find_durations
-from extractors.layout import analyse_layout
-from extractors.measures import MeasureHit, find_measures
-from extractors.metrics import find_metrics
-from extractors.references import find_references
-from extractors.script import AnalysisText
-from extractors.terms import TermHit
-from extractors.trials import find_trial_ids, trials_from
+from stemwire.extractors.cells import cell_types_from, find_cell_mentions
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.conditions import conditions_from, find_condition_mentions
+from stemwire.extractors.dates import find_dates
+from stemwire.extractors.durations import find_durations
+from stemwire.extractors.layout import analyse_layout
+from stemwire.extractors.measures import MeasureHit, find_measures
+from stemwire.extractors.metrics import find_metrics
+from stemwire.extractors.references import find_references
+from stemwire.extractors.script import AnalysisText
+from stemwire.extractors.terms import TermHit
+from stemwire.extractors.trials import find_trial_ids, trials_from
 
 COMPONENTS = (
     "stemwire_layout",
@@ -43,7 +44,8 @@ COMPONENTS = (
 
 # `text`: the analysis text, kept as a string: spaCy's Doc.text rebuilds it from every token on each
 # access, which cost more than all our extractors together.
-for _name, _default in (("original", ""), ("text", ""), ("layout", None), ("claims", None), ("facts", None)):
+_EXTENSIONS = (("original", ""), ("text", ""), ("published", None), ("layout", None), ("claims", None), ("facts", None))
+for _name, _default in _EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -95,7 +97,7 @@ def trials_component(doc: Doc) -> Doc:
 
 @Language.component("stemwire_dates")
 def dates_component(doc: Doc) -> Doc:
-    dates, dateline = find_dates(doc._.original, doc._.text, doc._.layout, doc._.claims)
+    dates, dateline = find_dates(doc._.original, doc._.text, doc._.layout, doc._.claims, doc._.published)
     doc._.facts["dates"] = dates
     doc._.facts["dateline"] = dateline
     _add_spans(doc, "dates", [(d.start, d.end) for d in dates])
@@ -175,11 +177,12 @@ def build_pipeline() -> Language:
     return nlp
 
 
-def run_pipeline(analysis: AnalysisText) -> dict[str, Any]:
+def run_pipeline(analysis: AnalysisText, published: dt.date | None = None) -> dict[str, Any]:
     nlp = build_pipeline()
     doc = nlp.make_doc(analysis.text)
     doc._.original = analysis.original
     doc._.text = analysis.text
+    doc._.published = published
     doc = nlp(doc)  # spaCy accepts a prepared Doc and runs every component on it
     facts: dict[str, Any] = doc._.facts
     facts["layout"] = doc._.layout

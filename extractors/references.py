@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from schemas.models import Reference
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.schemas.models import Reference
 
 _URL = re.compile(r"https?://[^\s<>\"'，。；、）)\]】]+")
 _DOI = re.compile(r"(?<![\w.])10\.\d{4,9}/[^\s<>\"'，。；、]+")

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from extractors.layout import Layout, Line
-from extractors.resources import load_json
-from extractors.trials import TrialHit
-from schemas.models import Reference, Study
+from stemwire.extractors.layout import Layout, Line
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.trials import TrialHit
+from stemwire.schemas.models import Reference, Study
 
 StudyKind = Literal["registered_trial", "clinical", "preclinical", "other"]
 _CASE_HEADING = re.compile(r"案例|病例|个案|实验|研究[一二三四五六七八九十\d]")

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from extractors.resources import load_tsv, split_list
+from stemwire.extractors.resources import load_tsv, split_list
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

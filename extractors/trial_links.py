@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from extractors.cells import cell_entries
-from extractors.layout import Layout
-from extractors.terms import TermHit
-from extractors.trials import TrialHit, trial_words
-from schemas.models import DurationFact, Trial
+from stemwire.extractors import lexicon
+from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.terms import TermHit
+from stemwire.extractors.trials import TrialHit
+from stemwire.schemas.models import DurationFact, Trial
 
 _FOLLOW_UP_LOOKBEHIND = 6  # characters: "随访期为5年", "之后追踪一年"
 
@@ -52,7 +53,7 @@ def _interventions(
     the headline names."""
     entries = cell_entries()
     specific = [h for h in hits if not entries[h.key].generic]
-    delivery = tuple(trial_words()["delivery_words"])
+    delivery = lexicon.words("delivery_words")
 
     def delivered(h: TermHit) -> bool:
         lo, hi = layout.clause_bounds(h.start)
@@ -73,7 +74,7 @@ def _interventions(
 def _follow_up(
     text: str, layout: Layout, positions: list[int], study: str | None, durations: list[DurationFact]
 ) -> DurationFact | None:
-    words = tuple(trial_words()["follow_up_words"])
+    words = lexicon.words("follow_up_words")
     paragraphs = {layout.paragraph_bounds(p) for p in positions}
     for d in durations:
         near = (study is not None and d.study == study) or any(lo <= d.start < hi for lo, hi in paragraphs)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from extractors.claims import Claims
-from extractors.layout import Layout
-from extractors.numerals import CN_NUMERAL_CHARS, parse_number
-from extractors.resources import load_json
-from extractors.scan import alnum_run_starts, digit_run_starts, matches_at
-from schemas.models import Trial
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation
+from stemwire.extractors.numerals import CN_NUMERAL_CHARS, parse_number
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import alnum_run_starts, digit_run_starts, matches_at
+from stemwire.schemas.models import Trial
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
 _CN_PHASE = {"一": "1", "二": "2", "三": "3", "四": "4"}
@@ -140,7 +141,9 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
         re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
         re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
         # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).
-        re.compile(rf"(?<![\d.])(?P<n>\d+)\s*(?:名|例|位)[^,;。;]{{0,10}}?(?:{'|'.join(w['participant_nouns'])})"),
+        re.compile(
+            rf"(?<![\d.])(?P<n>\d+)\s*(?:{alternation('participant_counters')})[^,;。;]{{0,10}}?(?:{alternation('participant_nouns')})"
+        ),
     ]
 
 

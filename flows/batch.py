@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.article import extract_record
-from extractors.decode import MAX_BYTES
-from extractors.errors import ArticleError
-from flows import validation_process
-from flows.inventory import Inventory
-from flows.publish.articles import article_files, fragment_path, jsonld_path, record_path, write_article
-from flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
-from flows.publish.jsonld import (
+from stemwire.extractors.article import extract_record
+from stemwire.extractors.decode import MAX_BYTES
+from stemwire.extractors.errors import ArticleError
+from stemwire.flows import validation_process
+from stemwire.flows.inventory import Inventory
+from stemwire.flows.publish.articles import article_files, fragment_path, jsonld_path, record_path, write_article
+from stemwire.flows.publish.files import write_chunks_atomic, write_json_atomic, write_text_atomic
+from stemwire.flows.publish.jsonld import (
     CONTEXT_FILE,
     DEFAULT_BASE_IRI,
     article_document,
@@ -31,10 +31,10 @@ from flows.publish.jsonld import (
     catalog_chunks,
     context_document,
 )
-from flows.publish.report import write_report
-from flows.publish.tables import LAYOUT, table_fragment, write_tables
-from flows.state import Entry, Manifest
-from schemas.validation import record_errors
+from stemwire.flows.publish.report import write_report
+from stemwire.flows.publish.tables import LAYOUT, table_fragment, write_tables
+from stemwire.flows.state import Entry, Manifest
+from stemwire.schemas.validation import record_errors
 
 FACT_TYPES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")
 

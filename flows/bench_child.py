@@ -1,4 +1,4 @@
-"""One benchmark run in a fresh process: `python -m flows.bench_child RAW OUT RERUNS`.
+"""One benchmark run in a fresh process: `python -m stemwire.flows.bench_child RAW OUT RERUNS`.
 
 Runs the Prefect flow over RAW into OUT, then RERUNS more times over the same files, and prints one
 JSON line: seconds of the first run (including Prefect's start-up), of each rerun, and the process's
@@ -10,13 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from flows import validation_process
-from flows.environment import configure_prefect_environment
+from stemwire.flows import validation_process
+from stemwire.flows.environment import configure_prefect_environment
 
 
 def main(raw: Path, out: Path, reruns: int) -> None:
     configure_prefect_environment()
-    from flows.run_flow import stemwire_run
+    from stemwire.flows.run_flow import stemwire_run
 
     start = time.perf_counter()
     stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.environment import configure_prefect_environment
+from stemwire.flows.environment import configure_prefect_environment
 
 app = typer.Typer(
     help="Structured, validated facts from Chinese stem-cell news articles.\n\n"
@@ -41,7 +41,7 @@ def run(
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
-    from flows.state import OutputBusy, output_lock
+    from stemwire.flows.state import OutputBusy, output_lock
 
     try:  # a clear message before Prefect starts; the flow takes the lock for itself
         with output_lock(out, wait):
@@ -50,7 +50,7 @@ def run(
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(3) from None
     configure_prefect_environment()
-    from flows.run_flow import dask_task_runner, stemwire_run
+    from stemwire.flows.run_flow import dask_task_runner, stemwire_run
 
     flow_to_run = stemwire_run
     if workers or dask_address:
@@ -125,7 +125,7 @@ def serve(
     if not os.environ.get("PREFECT_API_URL"):
         # Start a server, then serve from a child process that uses it, so that on Ctrl-C or SIGTERM
         # the flow's runner stops first and the server after it.
-        from flows.server import ServerError, local_server, serve_in_child
+        from stemwire.flows.server import ServerError, local_server, serve_in_child
 
         try:
             with local_server(port) as api_url:
@@ -137,7 +137,7 @@ def serve(
     console.print(f"stemwire serve: using the Prefect server at {os.environ['PREFECT_API_URL']}")
     from prefect.schedules import Cron, Interval
 
-    from flows.run_flow import stemwire_run
+    from stemwire.flows.run_flow import stemwire_run
 
     # A named schedule, active, and not paused when serving stops: Prefect has shipped versions
     # where a restarted `serve` left its schedules off (PrefectHQ/prefect#16363).
@@ -158,9 +158,9 @@ def serve(
 @app.command(epilog="Example:  stemwire extract raw/nsc-stroke-2025.txt")
 def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
     """Print one article's validated record as JSON (no Prefect, nothing written)."""
-    from extractors.article import extract_record
-    from extractors.errors import ArticleError
-    from schemas.validation import record_errors
+    from stemwire.extractors.article import extract_record
+    from stemwire.extractors.errors import ArticleError
+    from stemwire.schemas.validation import record_errors
 
     try:
         record = extract_record(path).model_dump(mode="json")
@@ -181,9 +181,9 @@ def evaluate_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed and unexpected facts."),
 ) -> None:
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
-    from extractors.article import extract_record
-    from extractors.errors import ArticleError
-    from flows.evaluate import evaluate
+    from stemwire.extractors.article import extract_record
+    from stemwire.extractors.errors import ArticleError
+    from stemwire.flows.evaluate import evaluate
 
     raw_dir = raw or gold
     records = {}
@@ -222,7 +222,7 @@ def validate(
     out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`."),
 ) -> None:
     """Check published output with real processors: JSON Schema, pyld, rdflib, SHACL, CSVW."""
-    from flows.validate import MAX_SHOWN, validate_output
+    from stemwire.flows.validate import MAX_SHOWN, validate_output
 
     if not (out / "records").is_dir():
         err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
@@ -246,8 +246,8 @@ def validate(
 @app.command(epilog="Example:  stemwire report --out output")
 def report(out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`.")) -> None:
     """Rebuild the review pages (OUT/report/index.html and one page per article) from the records."""
-    from flows.publish.report import write_report
-    from flows.state import load_manifest
+    from stemwire.flows.publish.report import write_report
+    from stemwire.flows.state import load_manifest
 
     if not (out / "records").is_dir():
         err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
@@ -262,7 +262,7 @@ def bench(
     json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
 ) -> None:
     """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
-    from flows.bench import TARGETS, run_bench, verdicts
+    from stemwire.flows.bench import TARGETS, run_bench, verdicts
 
     console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")
     figures = run_bench(articles)
@@ -299,7 +299,7 @@ def bench(
     console.print(table)
     console.print(f"machine: {figures['machine']}")
     if json_file:
-        from flows.publish.files import write_json_atomic
+        from stemwire.flows.publish.files import write_json_atomic
 
         write_json_atomic(json_file, {**figures, "targets": TARGETS, "met": ok})
         console.print(f"figures written to {json_file}")
@@ -308,7 +308,7 @@ def bench(
 @app.command(epilog="Example:  stemwire schema --check")
 def schema(check: bool = typer.Option(False, help="Only check that the committed schema is current.")) -> None:
     """Regenerate schemas/article.schema.json from the pydantic models."""
-    from schemas.export import FIX_IT, SCHEMA_PATH, schema_is_current, write_schema
+    from stemwire.schemas.export import FIX_IT, SCHEMA_PATH, schema_is_current, write_schema
 
     if check:
         if not schema_is_current():

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.article import article_id
-from extractors.decode import ARTICLE_SUFFIXES
-from flows.state import Entry, Manifest
+from stemwire.extractors.article import article_id
+from stemwire.extractors.decode import ARTICLE_SUFFIXES
+from stemwire.flows.state import Entry, Manifest
 
 TEMPORARY_PATTERNS = ("*.part", "*.partial", "*.tmp", "*.temp", "*.crdownload", "*.download", "*.swp", "*~", "~$*")
 SETTLE_SECONDS = 2.0  # a file changed this recently is looked at twice before it is read

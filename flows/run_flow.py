@@ -16,9 +16,9 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from extractors.decode import MAX_BYTES
-from flows import validation_process
-from flows.batch import (
+from stemwire.extractors.decode import MAX_BYTES
+from stemwire.flows import validation_process
+from stemwire.flows.batch import (
     RunSummary,
     add_to_summary,
     batches,
@@ -29,9 +29,9 @@ from flows.batch import (
     remember,
     unpack,
 )
-from flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
-from flows.publish.jsonld import DEFAULT_BASE_IRI
-from flows.state import Manifest, load_manifest, output_lock, save_manifest
+from stemwire.flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
+from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
+from stemwire.flows.state import Manifest, load_manifest, output_lock, save_manifest
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200

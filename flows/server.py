@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flows.environment import DEFAULTS
+from stemwire.flows.environment import DEFAULTS
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 120.0
@@ -82,7 +82,7 @@ def serve_in_child(api_url: str) -> int:
     """Run this same `stemwire serve` command in a child that uses the server at `api_url`; pass
     Ctrl-C and SIGTERM on to it, and return its exit status once it has stopped."""
     env = {**os.environ, "PREFECT_API_URL": api_url}
-    child = subprocess.Popen([sys.executable, "-m", "flows.cli", *sys.argv[1:]], env=env)
+    child = subprocess.Popen([sys.executable, "-m", "stemwire.flows.cli", *sys.argv[1:]], env=env)
 
     def forward(signum: int, _frame: object) -> None:
         child.send_signal(signal.SIGINT)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
-from flows.publish.files import flush_to_disk, write_chunks_atomic
+from stemwire.flows.publish.files import flush_to_disk, write_chunks_atomic
 
 MANIFEST_FILE = Path("state") / "manifest.jsonl"
 _MANIFEST_V1_FILE = Path("state") / "manifest.json"  # one JSON document, read to migrate

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import opencc
 
-from extractors.cells import cell_entries
-from extractors.conditions import condition_entries
+from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.conditions import condition_entries
 
 TARGET_CHARS = 5000
 

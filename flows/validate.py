@@ -17,9 +17,9 @@ from pathlib import Path
 from pyld import jsonld
 from rdflib import Graph, URIRef
 
-from flows.publish.jsonld import local_document_loader
-from flows.publish.tables import METADATA_FILE
-from schemas.validation import record_errors
+from stemwire.flows.publish.jsonld import local_document_loader
+from stemwire.flows.publish.tables import METADATA_FILE
+from stemwire.schemas.validation import record_errors
 
 SCHEMA = "https://schema.org/"
 MAX_SHOWN = 20
@@ -72,7 +72,7 @@ def _shapes(graph: Graph) -> Check:
     from pyshacl import validate
 
     check = Check("JSON-LD conforms to schemas/shapes.ttl (pyshacl)", checked=len(graph))
-    shapes = Graph().parse(data=resources.files("schemas").joinpath("shapes.ttl").read_text(encoding="utf-8"))
+    shapes = Graph().parse(data=resources.files("stemwire.schemas").joinpath("shapes.ttl").read_text(encoding="utf-8"))
     conforms, report, _ = validate(graph, shacl_graph=shapes, inference="none")
     if not conforms:
         sh = "http://www.w3.org/ns/shacl#"

@@ -24,8 +24,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flows.publish.articles import validate_and_write
-from schemas.validation import record_errors, record_validator
+from stemwire.flows.publish.articles import validate_and_write
+from stemwire.schemas.validation import record_errors, record_validator
 
 T = TypeVar("T")
 _lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Generate schemas/article.schema.json from the pydantic models, or check that it is up to date.
 
-python -m schemas.export          # write the schema
-python -m schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
+python -m stemwire.schemas.export          # write the schema
+python -m stemwire.schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from schemas import SCHEMA_ID, SCHEMA_VERSION
-from schemas.models import Record
+from stemwire.schemas import SCHEMA_ID, SCHEMA_VERSION
+from stemwire.schemas.models import Record
 
 SCHEMA_PATH = Path(__file__).parent / "article.schema.json"
-FIX_IT = "schema is out of date: run `stemwire schema` (or `python -m schemas.export`) to update it"
+FIX_IT = "schema is out of date: run `stemwire schema` (or `python -m stemwire.schemas.export`) to update it"
 
 
 def generate_schema() -> dict[str, Any]:

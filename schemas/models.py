@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas import SCHEMA_VERSION
+from stemwire.schemas import SCHEMA_VERSION
 
 Precision = Literal["year", "month", "week", "day"]
 Direction = Literal["increase", "decrease", "improvement"]

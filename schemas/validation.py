@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from schemas.export import SCHEMA_PATH
+from stemwire.schemas.export import SCHEMA_PATH
 
 
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:

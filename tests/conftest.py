@@ -1,7 +1,7 @@
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.environment import configure_prefect_environment
+from stemwire.flows.environment import configure_prefect_environment
 
 
 @pytest.fixture(scope="session")

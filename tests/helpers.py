@@ -7,12 +7,12 @@ from typing import Any
 
 import opencc
 
-from extractors.article import article_id
-from extractors.pipeline import run_pipeline
-from extractors.script import to_analysis_text
-from flows.batch import finalize, process_article, publish_article, remember
-from flows.inventory import Inventory
-from flows.state import Manifest
+from stemwire.extractors.article import article_id
+from stemwire.extractors.pipeline import run_pipeline
+from stemwire.extractors.script import to_analysis_text
+from stemwire.flows.batch import finalize, process_article, publish_article, remember
+from stemwire.flows.inventory import Inventory
+from stemwire.flows.state import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractors.article import extract_record
-from flows.cli import app
-from flows.synthetic import write_corpus
+from stemwire.extractors.article import extract_record
+from stemwire.flows.cli import app
+from stemwire.flows.synthetic import write_corpus
 
 
 def test_synthetic_articles_are_long_in_both_scripts_and_full_of_facts(tmp_path: Path) -> None:

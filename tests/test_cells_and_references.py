@@ -2,8 +2,8 @@ import csv
 
 import pytest
 
-from extractors.cells import cell_entries
-from extractors.script import to_analysis_text
+from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.script import to_analysis_text
 from tests.helpers import CL_TERMS, both_scripts, facts_of
 
 
@@ -76,7 +76,7 @@ def test_products_are_listed_on_their_cell_type() -> None:
 def test_no_surface_form_names_two_measures() -> None:
     from collections import defaultdict
 
-    from extractors.resources import load_tsv, split_list
+    from stemwire.extractors.resources import load_tsv, split_list
 
     owners = defaultdict(set)
     for row in load_tsv("measures.tsv"):

@@ -1,7 +1,7 @@
 import typer.main
 from typer.testing import CliRunner
 
-from flows.cli import app
+from stemwire.flows.cli import app
 
 
 def test_every_command_has_help_with_an_example() -> None:

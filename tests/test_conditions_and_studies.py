@@ -1,8 +1,8 @@
 import pytest
 
-from extractors.article import build_record
-from extractors.conditions import condition_entries
-from extractors.decode import decode_article
+from stemwire.extractors.article import build_record
+from stemwire.extractors.conditions import condition_entries
+from stemwire.extractors.decode import decode_article
 from tests.helpers import FIXTURES, both_scripts, facts_of
 
 

@@ -85,7 +85,7 @@ def test_wire_dateline_without_a_year_resolves_nothing() -> None:
 
 
 def test_record_keeps_unresolved_dates_apart_from_dated_facts() -> None:
-    from extractors.article import extract_record
+    from stemwire.extractors.article import extract_record
     from tests.helpers import FIXTURES
 
     record = extract_record(FIXTURES / "articles" / "pd-monkey-hans.txt")

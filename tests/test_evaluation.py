@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.article import extract_record
-from flows.evaluate import FACT_TYPES, evaluate
+from stemwire.extractors.article import extract_record
+from stemwire.flows.evaluate import FACT_TYPES, evaluate
 from tests.helpers import DEV_CORPUS, FIXTURES, ROOT
 
 BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))

@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from stemwire.flows.cli import app
 from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def test_flow_runs_end_to_end(tmp_path: Path) -> None:
-    from flows.run_flow import stemwire_run
+    from stemwire.flows.run_flow import stemwire_run
 
     raw = tmp_path / "raw"
     raw.mkdir()

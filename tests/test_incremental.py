@@ -16,10 +16,10 @@ import opencc
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.run_flow import stemwire_run
-from flows.state import load_manifest, output_lock
-from flows.validate import validate_output
+from stemwire.flows.cli import app
+from stemwire.flows.run_flow import stemwire_run
+from stemwire.flows.state import load_manifest, output_lock
+from stemwire.flows.validate import validate_output
 from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -93,7 +93,7 @@ def test_bad_files_of_every_kind_never_stop_the_batch(tmp_path: Path) -> None:
     ],
 )
 def test_every_encoding_gives_the_facts_of_the_utf8_original(tmp_path: Path, source: str, encoding: str) -> None:
-    from extractors.article import extract_record
+    from stemwire.extractors.article import extract_record
 
     original = FIXTURES / "articles" / f"{source}.txt"
     copy = tmp_path / f"{source}.txt"
@@ -226,7 +226,18 @@ def test_a_second_run_on_the_same_output_stops_with_a_clear_message(tmp_path: Pa
 
 def _run_cli(raw: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    args = [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--out", str(out), "--batch-size", "1"]
+    args = [
+        sys.executable,
+        "-m",
+        "stemwire.flows.cli",
+        "run",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+        "--batch-size",
+        "1",
+    ]
     # A session of its own, so that a kill takes the run's Prefect server along instead of leaving it
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
@@ -253,7 +264,7 @@ def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path
 
 def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_path: Path) -> None:
     pytest.importorskip("prefect_dask")
-    from flows.run_flow import dask_task_runner
+    from stemwire.flows.run_flow import dask_task_runner
 
     raw = raw_with(tmp_path, [*GOOD, "cardio-ipsc-hans", "knee-admsc-hans"])
     run(raw, tmp_path / "default", batch_size=2)
@@ -264,8 +275,8 @@ def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_pa
 
 
 def test_ids_stay_unique_and_stable_when_names_collide() -> None:
-    from flows.inventory import assign_ids
-    from flows.state import Manifest
+    from stemwire.flows.inventory import assign_ids
+    from stemwire.flows.state import Manifest
 
     ids = assign_ids(["a.txt", "a.html", "a.md", "b.txt"], Manifest())
     assert ids == {"a.html": "a", "a.md": "a-md", "a.txt": "a-txt", "b.txt": "b"}

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.script import to_analysis_text
+from stemwire.extractors.script import to_analysis_text
 from tests.helpers import both_scripts, facts_of
 
 

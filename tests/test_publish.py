@@ -11,9 +11,9 @@ import pytest
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
-from flows.publish.jsonld import article_document, local_document_loader
-from flows.publish.tables import cell, table_fragment, write_tables
-from flows.validate import validate_output
+from stemwire.flows.publish.jsonld import article_document, local_document_loader
+from stemwire.flows.publish.tables import cell, table_fragment, write_tables
+from stemwire.flows.validate import validate_output
 from tests.helpers import DEV_CORPUS, FIXTURES, publish
 
 
@@ -170,7 +170,7 @@ def test_dev_corpus_output_passes_every_check(tmp_path) -> None:
 
 
 def test_streamed_catalog_is_the_sorted_compact_json_of_itself() -> None:
-    from flows.publish.jsonld import catalog_chunks
+    from stemwire.flows.publish.jsonld import catalog_chunks
 
     entries = [
         {"id": "a", "path": "raw/a.txt", "sha256": "0" * 64, "modified": "2025-01-01T00:00:00Z", "status": "published"},

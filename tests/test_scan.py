@@ -11,10 +11,10 @@ from functools import lru_cache, partial
 
 import pytest
 
-from extractors import dates, durations, metrics, trials
-from extractors.scan import matches_at
-from extractors.script import to_analysis_text
-from flows.synthetic import article_text
+from stemwire.extractors import dates, durations, metrics, trials
+from stemwire.extractors.scan import matches_at
+from stemwire.extractors.script import to_analysis_text
+from stemwire.flows.synthetic import article_text
 from tests.helpers import DEV_CORPUS, FIXTURES, both_scripts
 
 EDGES = [

@@ -1,8 +1,8 @@
 import json
 
-from schemas import SCHEMA_VERSION
-from schemas.export import FIX_IT, main, render_schema, schema_is_current
-from schemas.validation import record_errors
+from stemwire.schemas import SCHEMA_VERSION
+from stemwire.schemas.export import FIX_IT, main, render_schema, schema_is_current
+from stemwire.schemas.validation import record_errors
 from tests.helpers import FIXTURES
 
 
@@ -13,8 +13,10 @@ def test_committed_schema_is_current() -> None:
 def test_check_reports_drift(tmp_path, capsys, monkeypatch) -> None:
     stale = tmp_path / "article.schema.json"
     stale.write_text(render_schema().replace(f'"{SCHEMA_VERSION}"', '"0.0.0"', 1), encoding="utf-8")
-    monkeypatch.setattr("schemas.export.SCHEMA_PATH", stale)
-    monkeypatch.setattr("schemas.export.schema_is_current", lambda path=stale: path.read_text() == render_schema())
+    monkeypatch.setattr("stemwire.schemas.export.SCHEMA_PATH", stale)
+    monkeypatch.setattr(
+        "stemwire.schemas.export.schema_is_current", lambda path=stale: path.read_text() == render_schema()
+    )
     assert main(["--check"]) == 1
     assert "run `stemwire schema`" in capsys.readouterr().err
 
@@ -48,8 +50,8 @@ def test_prepared_validator_gives_the_committed_schemas_verdicts() -> None:
 
     from jsonschema import Draft202012Validator
 
-    from schemas.export import SCHEMA_PATH
-    from schemas.validation import record_validator
+    from stemwire.schemas.export import SCHEMA_PATH
+    from stemwire.schemas.validation import record_validator
 
     plain = Draft202012Validator(_json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     valid = _json.loads((FIXTURES / "records" / "valid.json").read_text(encoding="utf-8"))

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.article import extract_record
-from extractors.script import detect_script, to_analysis_text
+from stemwire.extractors.article import extract_record
+from stemwire.extractors.script import detect_script, to_analysis_text
 from tests.helpers import FIXTURES, both_scripts
 
 

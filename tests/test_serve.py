@@ -12,15 +12,15 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.server import free_port
+from stemwire.flows.cli import app
+from stemwire.flows.server import free_port
 from tests.helpers import FIXTURES
 
 
 def start_serve(raw: Path, out: Path, home: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update({"PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "2"})
-    command = [sys.executable, "-m", "flows.cli", "serve", "--raw", str(raw), "--out", str(out)]
+    command = [sys.executable, "-m", "stemwire.flows.cli", "serve", "--raw", str(raw), "--out", str(out)]
     command += ["--interval", "3", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

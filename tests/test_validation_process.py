@@ -15,9 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from extractors.article import article_id, extract_record
-from flows import batch, validation_process
-from schemas.validation import record_errors
+from stemwire.extractors.article import article_id, extract_record
+from stemwire.flows import batch, validation_process
+from stemwire.schemas.validation import record_errors
 from tests.helpers import FIXTURES
 
 

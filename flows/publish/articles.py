@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flows.publish.files import write_json_atomic, write_text_atomic
-from flows.publish.jsonld import article_document
-from flows.publish.report import article_page, page_path
-from flows.publish.tables import table_fragment
-from schemas.validation import record_errors
+from stemwire.flows.publish.files import write_json_atomic, write_text_atomic
+from stemwire.flows.publish.jsonld import article_document
+from stemwire.flows.publish.report import article_page, page_path
+from stemwire.flows.publish.tables import table_fragment
+from stemwire.schemas.validation import record_errors
 
 
 def record_path(out_dir: Path, article_id: str) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from schemas import SCHEMA_VERSION
+from stemwire.schemas import SCHEMA_VERSION
 
 DEFAULT_BASE_IRI = "https://stemwire.example.org/"
 CONTEXT_FILE = "context.jsonld"
@@ -54,7 +54,7 @@ UNSPECIFIED_MEASURE = "unspecified"
 
 
 def context_document() -> str:
-    return resources.files("schemas").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    return resources.files("stemwire.schemas").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
 
 
 def local_document_loader(out_dir: Path) -> Callable[..., dict[str, Any]]:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.script import analysis_text
-from flows.publish.files import write_chunks_atomic, write_text_atomic
-from flows.state import Manifest
+from stemwire.extractors.script import analysis_text
+from stemwire.flows.publish.files import write_chunks_atomic, write_text_atomic
+from stemwire.flows.state import Manifest
 
 REPORT_DIR = "report"
 TYPES = {  # mention type -> (label, colour)

@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flows.publish.files import atomic_writers, write_json_atomic
-from schemas import SCHEMA_VERSION
+from stemwire.flows.publish.files import atomic_writers, write_json_atomic
+from stemwire.schemas import SCHEMA_VERSION
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FACT_TABLES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")

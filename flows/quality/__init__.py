@@ -1,0 +1,1 @@
+"""Quality tools: evaluation against gold, benchmarks, the synthetic corpus, checks of published output."""
