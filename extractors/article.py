@@ -1,4 +1,5 @@
-"""One article file in, one record out: decode, convert script, run the pipeline, assemble facts."""
+"""One article in, one record out: decode, convert script, run the pipeline, and build the record
+from the span groups the components filled, in one loop over the registry of fact families."""
 
 from __future__ import annotations
 
@@ -7,21 +8,13 @@ import hashlib
 import re
 from pathlib import Path
 
-from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.components import facts, mentions
 from stemwire.extractors.decode import MAX_BYTES, DecodedArticle, decode_article
 from stemwire.extractors.pipeline import run_pipeline
 from stemwire.extractors.script import to_analysis_text
-from stemwire.extractors.studies import find_studies
-from stemwire.extractors.trial_links import link_trials
+from stemwire.schemas.families import EXTRA_MENTIONS, families, record_model
+from stemwire.schemas.ids import article_id
 from stemwire.schemas.models import Mention, Record, Source
-
-_TITLE_CHARS = 200
-
-
-def article_id(path: Path) -> str:
-    """Stable id from the file name, so a re-run or a corrected article keeps its id."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")
-    return slug or "article-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:12]
 
 
 def extract_record(path: Path, record_id: str | None = None, max_bytes: int = MAX_BYTES) -> Record:
@@ -32,62 +25,20 @@ def build_record(article: DecodedArticle, record_id: str | None = None, publishe
     """The record of a decoded article; `published`, when known, is its publication date (relative
     dates resolve against it, and it is the record's date_published)."""
     analysis = to_analysis_text(article.text)
-    facts = run_pipeline(analysis, published)
-    layout = facts["layout"]
+    doc = run_pipeline(analysis, published)
     original = analysis.original
 
-    trial_hits = facts["trial_mentions"]
-    title_line = next((line for line in layout.lines if line.kind == "title"), None)
-    title = original[title_line.start : title_line.end].strip()[:_TITLE_CHARS] if title_line else None
-    positions = [f.start for f in facts["metrics"] + facts["durations"]]
-    study_map = find_studies(original, analysis.text, layout, trial_hits, facts["references"], positions, title)
-    trial_study = {s.trial_ids[0]: s.id for s in study_map.studies if s.trial_ids}
-    for trial in facts["trials"]:
-        trial.study = trial_study.get(trial.registry_id)
-    for fact in facts["metrics"] + facts["durations"]:
-        fact.study = study_map.study_for(fact.start, layout, trial_hits)
-    link_trials(
-        analysis.text,
-        layout,
-        facts["trials"],
-        trial_hits,
-        facts["condition_mentions"],
-        facts["cell_mentions"],
-        facts["durations"],
-    )
+    groups = {f.name: f.mention_type for f in families() if f.mention_type} | EXTRA_MENTIONS
+    found = [
+        Mention(type=kind, key=key, start=start, end=end, text=original[start:end])  # type: ignore[arg-type]
+        for group, kind in groups.items()
+        for start, end, key in mentions(doc, group)
+    ]
+    found.sort(key=lambda m: (m.start, m.end, m.type))
 
-    generic = {key for key, entry in cell_entries().items() if entry.generic}
-    mentions = [  # generic words (细胞, 干细胞) only shadow shorter names; they are not mentions
-        Mention(type="cell_type", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
-        for h in facts["cell_mentions"]
-        if h.key not in generic
-    ]
-    mentions += [
-        Mention(type="condition", key=h.key, start=h.start, end=h.end, text=original[h.start : h.end])
-        for h in facts["condition_mentions"]
-    ]
-    mentions += [
-        Mention(type="trial", key=h.registry_id, start=h.start, end=h.end, text=original[h.start : h.end])
-        for h in trial_hits
-    ]
-    mentions += [
-        Mention(type="measure", key=h.entry.key, start=h.start, end=h.end, text=original[h.start : h.end])
-        for h in facts["measures"]
-    ]
-    dates = [d for d in facts["dates"] if d.value is not None]
-    unresolved = [d for d in facts["dates"] if d.value is None]
-    facts["dates"], facts["unresolved_dates"] = dates, unresolved
-    families = (("dates", "date"), ("unresolved_dates", "date"), ("durations", "duration"), ("metrics", "metric"))
-    for family, kind in families:
-        mentions += [
-            Mention(type=kind, key=f"{family}/{i}", start=f.start, end=f.end, text=f.text)  # type: ignore[arg-type]
-            for i, f in enumerate(facts[family])
-        ]
-    mentions.sort(key=lambda m: (m.start, m.end, m.type))
-
-    dateline = published or facts["dateline"]
+    dateline = published or doc._.dateline
     profile = analysis.profile
-    return Record(
+    return record_model()(
         id=record_id or article_id(article.path),
         source=Source(
             path=str(article.path),
@@ -102,17 +53,11 @@ def build_record(article: DecodedArticle, record_id: str | None = None, publishe
             simplified_chars=profile.simplified_chars,
             normalised_sha256=hashlib.sha256(re.sub(r"\s+", "", analysis.text).encode("utf-8")).hexdigest(),
         ),
-        title=title or None,
+        title=doc._.title,
         text=original,
         date_published=dateline.isoformat() if dateline else None,
-        cell_types=facts["cell_types"],
-        conditions=facts["conditions"],
-        trials=facts["trials"],
-        dates=facts["dates"],
-        unresolved_dates=facts["unresolved_dates"],
-        durations=facts["durations"],
-        metrics=facts["metrics"],
-        references=facts["references"],
-        studies=study_map.studies,
-        mentions=mentions,
+        unresolved_dates=facts(doc, "unresolved_dates"),
+        studies=facts(doc, "studies"),
+        mentions=found,
+        **{f.name: facts(doc, f.name) for f in families()},
     )

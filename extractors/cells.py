@@ -63,7 +63,7 @@ def product_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> TermMatcher:
+def cell_matcher() -> TermMatcher:
     terms: list[Term] = [Term(name, key, ignore_case=True) for name, key in product_names().items()]
     for e in cell_entries().values():
         terms += [Term(s, e.key) for s in sorted(chinese_forms(e)) + list(e.abbreviations)]
@@ -71,9 +71,9 @@ def _matcher() -> TermMatcher:
     return TermMatcher(terms)
 
 
-def find_cell_mentions(text: str, layout: Layout) -> list[TermHit]:
+def find_cell_mentions(text: str, layout: Layout, matcher: TermMatcher | None = None) -> list[TermHit]:
     """Every gazetteer hit in the article's content lines (not references, footers or datelines)."""
-    return [h for h in _matcher().finditer(text) if layout.is_content(h.start)]
+    return [h for h in (matcher or cell_matcher()).finditer(text) if layout.is_content(h.start)]
 
 
 def cell_types_from(original: str, hits: list[TermHit]) -> list[CellType]:

@@ -30,13 +30,16 @@ def condition_entries() -> dict[str, ConditionEntry]:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> TermMatcher:
+def condition_matcher() -> TermMatcher:
     return matcher_from_tsv("conditions.tsv")
 
 
-def find_condition_mentions(text: str, layout: Layout, claims: Claims) -> list[TermHit]:
+def find_condition_mentions(
+    text: str, layout: Layout, claims: Claims, matcher: TermMatcher | None = None
+) -> list[TermHit]:
     """Condition names in content lines that no other fact has taken (卒中 inside 卒中量表, UC in UC-MSC)."""
-    return [h for h in _matcher().finditer(text) if layout.is_content(h.start) and not claims.overlaps(h.start, h.end)]
+    found = (matcher or condition_matcher()).finditer(text)
+    return [h for h in found if layout.is_content(h.start) and not claims.overlaps(h.start, h.end)]
 
 
 def conditions_from(original: str, hits: list[TermHit]) -> list[Condition]:

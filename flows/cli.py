@@ -41,7 +41,7 @@ def run(
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
-    from stemwire.flows.state import OutputBusy, output_lock
+    from stemwire.flows.output.lock import OutputBusy, output_lock
 
     try:  # a clear message before Prefect starts; the flow takes the lock for itself
         with output_lock(out, wait):
@@ -125,7 +125,7 @@ def serve(
     if not os.environ.get("PREFECT_API_URL"):
         # Start a server, then serve from a child process that uses it, so that on Ctrl-C or SIGTERM
         # the flow's runner stops first and the server after it.
-        from stemwire.flows.server import ServerError, local_server, serve_in_child
+        from stemwire.flows.serve import ServerError, local_server, serve_in_child
 
         try:
             with local_server(port) as api_url:
@@ -183,7 +183,7 @@ def evaluate_command(
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
     from stemwire.extractors.article import extract_record
     from stemwire.extractors.errors import ArticleError
-    from stemwire.flows.evaluate import evaluate
+    from stemwire.flows.quality.evaluate import evaluate
 
     raw_dir = raw or gold
     records = {}
@@ -222,7 +222,7 @@ def validate(
     out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`."),
 ) -> None:
     """Check published output with real processors: JSON Schema, pyld, rdflib, SHACL, CSVW."""
-    from stemwire.flows.validate import MAX_SHOWN, validate_output
+    from stemwire.flows.quality.checks import MAX_SHOWN, validate_output
 
     if not (out / "records").is_dir():
         err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
@@ -246,8 +246,8 @@ def validate(
 @app.command(epilog="Example:  stemwire report --out output")
 def report(out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`.")) -> None:
     """Rebuild the review pages (OUT/report/index.html and one page per article) from the records."""
-    from stemwire.flows.publish.report import write_report
-    from stemwire.flows.state import load_manifest
+    from stemwire.flows.finalize import write_report
+    from stemwire.flows.output.manifest import load_manifest
 
     if not (out / "records").is_dir():
         err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
@@ -262,7 +262,7 @@ def bench(
     json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
 ) -> None:
     """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
-    from stemwire.flows.bench import TARGETS, run_bench, verdicts
+    from stemwire.flows.quality.bench import TARGETS, run_bench, verdicts
 
     console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")
     figures = run_bench(articles)
@@ -299,7 +299,7 @@ def bench(
     console.print(table)
     console.print(f"machine: {figures['machine']}")
     if json_file:
-        from stemwire.flows.publish.files import write_json_atomic
+        from stemwire.flows.output.files import write_json_atomic
 
         write_json_atomic(json_file, {**figures, "targets": TARGETS, "met": ok})
         console.print(f"figures written to {json_file}")

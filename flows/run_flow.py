@@ -18,20 +18,13 @@ from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
 from stemwire.flows import validation_process
-from stemwire.flows.batch import (
-    RunSummary,
-    add_to_summary,
-    batches,
-    close_summary,
-    finalize,
-    pack,
-    process_batch,
-    remember,
-    unpack,
-)
-from stemwire.flows.inventory import SETTLE_SECONDS, Inventory, take_inventory
+from stemwire.flows.batch import batches, pack, process_batch, remember, unpack
+from stemwire.flows.finalize import finalize
+from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
+from stemwire.flows.output.lock import output_lock
+from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
-from stemwire.flows.state import Manifest, load_manifest, output_lock, save_manifest
+from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200

@@ -21,10 +21,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import Any, TypeVar
 
-from stemwire.flows.publish.articles import validate_and_write
+from stemwire.extractors.script import analysis_text
+from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.publish.article import validate_and_write
 from stemwire.schemas.validation import record_errors, record_validator
 
 T = TypeVar("T")
@@ -57,11 +58,14 @@ def _pool_or_none() -> ProcessPoolExecutor | None:
         return _pool
 
 
-Destination = tuple[Path, str]  # output folder and base IRI: publish a record the schema accepts
+Destination = tuple[OutputLayout, str]  # output folder and base IRI: publish a record the schema accepts
 
 
 def _check(record: dict[str, Any], destination: Destination | None) -> list[str]:
-    return record_errors(record) if destination is None else validate_and_write(record, *destination)
+    if destination is None:
+        return record_errors(record)
+    # The report page shows the converted text beside the original: converted here, off the main process.
+    return validate_and_write(record, analysis_text(record["text"]), *destination)
 
 
 def _inline(record: dict[str, Any], destination: Destination | None) -> Future[list[str]]:

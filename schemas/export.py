@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from stemwire.schemas import SCHEMA_ID, SCHEMA_VERSION
-from stemwire.schemas.models import Record
+from stemwire.schemas.families import record_model
 
 SCHEMA_PATH = Path(__file__).parent / "article.schema.json"
 FIX_IT = "schema is out of date: run `stemwire schema` (or `python -m stemwire.schemas.export`) to update it"
 
 
 def generate_schema() -> dict[str, Any]:
-    body = Record.model_json_schema(mode="serialization")
+    body = record_model().model_json_schema(mode="serialization")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -57,13 +57,13 @@ class CellType(Model):
     key: str = Field(description="Gazetteer key of the cell type.")
     name: str = Field(description="Canonical English label (the Cell Ontology label where CL has the class).")
     cl_id: str | None = Field(pattern=r"^CL:\d{7}$", description="Cell Ontology id, or null where CL has none.")
-    name_zh_hans: str
-    name_zh_hant: str
-    abbreviations: list[str] = Field(default_factory=list)
+    name_zh_hans: str = Field(description="The name in Simplified script.")
+    name_zh_hant: str = Field(description="The name in Traditional script.")
+    abbreviations: list[str] = Field(default_factory=list, description="Abbreviations the gazetteer knows.")
     products: list[str] = Field(
         default_factory=list, description="Product names in the article made of this cell type."
     )
-    mention_count: int = Field(ge=1)
+    mention_count: int = Field(ge=1, description="How many times the article mentions it.")
 
 
 class Condition(Model):
@@ -71,7 +71,7 @@ class Condition(Model):
     name: str = Field(description="Canonical English name.")
     icd10: str | None = Field(pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$", description="WHO ICD-10 category, where one fits.")
     name_zh: str = Field(description="The name as the article first writes it.")
-    mention_count: int = Field(ge=1)
+    mention_count: int = Field(ge=1, description="How many times the article mentions it.")
 
 
 class Trial(Model):
@@ -80,7 +80,7 @@ class Trial(Model):
     url: str = Field(description="Public page of the registration.")
     phase: str | None = Field(default=None, description='Normalised phase: "1", "1/2a", "2", "3", ...')
     phase_text: str | None = None
-    enrollment: int | None = Field(default=None, ge=0)
+    enrollment: int | None = Field(default=None, ge=0, description="Participants enrolled, as the article states.")
     enrollment_text: str | None = None
     conditions: list[str] = Field(
         default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
@@ -91,7 +91,7 @@ class Trial(Model):
     follow_up: str | None = Field(default=None, description="Follow-up length, ISO 8601 duration.")
     follow_up_text: str | None = None
     study: str | None = Field(default=None, description="Id of the study this trial registers.")
-    mention_count: int = Field(ge=1)
+    mention_count: int = Field(ge=1, description="How many times the article mentions it.")
 
 
 class DateFact(Span):
@@ -99,8 +99,10 @@ class DateFact(Span):
         description="ISO 8601 calendar date at the text's precision (2025-02-17, 2025-08, 2025, 2025-W10); "
         "null when a relative expression has nothing to resolve against."
     )
-    precision: Precision | None
-    role: Literal["event", "dateline", "reference"]
+    precision: Precision | None = Field(description="year, month, week or day.")
+    role: Literal["event", "dateline", "reference"] = Field(
+        description="event (in the text), dateline (the article's own date) or reference (in a cited entry)."
+    )
     relative: bool = Field(description="Resolved from context (同年, 去年, 4月17日 without a year).")
 
 
@@ -111,8 +113,8 @@ class DurationFact(Span):
     )
     kind: Literal["length", "time_point"] = Field(description="A span of time, or a point such as 第7天.")
     qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
-    range_part: Literal["start", "end"] | None = None
-    study: str | None = None
+    range_part: Literal["start", "end"] | None = Field(default=None, description="start or end of a range.")
+    study: str | None = Field(default=None, description="Id of the study it belongs to.")
 
 
 class Metric(Span):
@@ -121,21 +123,21 @@ class Metric(Span):
     measure: str | None = Field(description="Canonical name of what was measured.")
     measure_key: str | None = None
     measure_text: str | None = Field(default=None, description="The words in the text that name the measure.")
-    direction: Direction | None = None
+    direction: Direction | None = Field(default=None, description="increase, decrease or improvement.")
     qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
-    range_part: Literal["start", "end"] | None = None
-    study: str | None = None
+    range_part: Literal["start", "end"] | None = Field(default=None, description="start or end of a range.")
+    study: str | None = Field(default=None, description="Id of the study it belongs to.")
 
 
 class Reference(Model):
     number: int | None = Field(default=None, description="The list number, where the entry has one.")
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    url: str | None = None
+    start: int = Field(ge=0, description="Code-point offset of the entry's first character in the original text.")
+    end: int = Field(ge=0, description="Code-point offset just past the entry's last character.")
+    text: str = Field(description="The entry as written.")
+    doi: str | None = Field(default=None, description="DOI the entry cites (10.xxxx/...).")
+    pmid: str | None = Field(default=None, description="PubMed id.")
+    pmcid: str | None = Field(default=None, description="PubMed Central id (PMC...).")
+    url: str | None = Field(default=None, description="Web address the entry cites.")
     cited_at: list[int] = Field(default_factory=list, description="Offsets of the citation markers that point here.")
 
 

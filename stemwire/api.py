@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from stemwire.extractors.article import article_id, build_record
+from stemwire.extractors.article import build_record
 from stemwire.extractors.decode import MAX_BYTES, decode_article, decoded_text
+from stemwire.schemas.ids import article_id
 from stemwire.schemas.models import Record
 from stemwire.schemas.validation import record_errors
 

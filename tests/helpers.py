@@ -7,12 +7,14 @@ from typing import Any
 
 import opencc
 
-from stemwire.extractors.article import article_id
+from stemwire.extractors.pipeline import facts_of as doc_facts
 from stemwire.extractors.pipeline import run_pipeline
 from stemwire.extractors.script import to_analysis_text
-from stemwire.flows.batch import finalize, process_article, publish_article, remember
-from stemwire.flows.inventory import Inventory
-from stemwire.flows.state import Manifest
+from stemwire.flows.batch import process_article, publish_article, remember
+from stemwire.flows.finalize import finalize
+from stemwire.flows.output.inventory import Inventory
+from stemwire.flows.output.manifest import Manifest
+from stemwire.schemas.ids import article_id
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -29,7 +31,7 @@ def both_scripts(simplified: str) -> list[str]:
 
 
 def facts_of(text: str) -> dict[str, Any]:
-    return run_pipeline(to_analysis_text(text))
+    return doc_facts(run_pipeline(to_analysis_text(text)))
 
 
 def publish(raw_paths: list[Path], out: Path, bom: bool = False) -> Path:

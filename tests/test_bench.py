@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from stemwire.extractors.article import extract_record
 from stemwire.flows.cli import app
-from stemwire.flows.synthetic import write_corpus
+from stemwire.flows.quality.synthetic import write_corpus
 
 
 def test_synthetic_articles_are_long_in_both_scripts_and_full_of_facts(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from stemwire.extractors.article import extract_record
-from stemwire.flows.evaluate import FACT_TYPES, evaluate
+from stemwire.flows.quality.evaluate import FACT_TYPES, evaluate
 from tests.helpers import DEV_CORPUS, FIXTURES, ROOT
 
 BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))

@@ -17,9 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from stemwire.flows.cli import app
+from stemwire.flows.output.lock import output_lock
+from stemwire.flows.output.manifest import load_manifest
+from stemwire.flows.quality.checks import validate_output
 from stemwire.flows.run_flow import stemwire_run
-from stemwire.flows.state import load_manifest, output_lock
-from stemwire.flows.validate import validate_output
 from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -275,8 +276,8 @@ def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_pa
 
 
 def test_ids_stay_unique_and_stable_when_names_collide() -> None:
-    from stemwire.flows.inventory import assign_ids
-    from stemwire.flows.state import Manifest
+    from stemwire.flows.output.inventory import assign_ids
+    from stemwire.flows.output.manifest import Manifest
 
     ids = assign_ids(["a.txt", "a.html", "a.md", "b.txt"], Manifest())
     assert ids == {"a.html": "a", "a.md": "a-md", "a.txt": "a-txt", "b.txt": "b"}

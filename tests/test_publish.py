@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from stemwire.flows.publish.jsonld import article_document, local_document_loader
 from stemwire.flows.publish.tables import cell, table_fragment, write_tables
-from stemwire.flows.validate import validate_output
+from stemwire.flows.quality.checks import validate_output
 from tests.helpers import DEV_CORPUS, FIXTURES, publish
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from stemwire.flows.publish.report import _link, _Span, highlight
+from stemwire.flows.publish.html import link as _link
+from stemwire.flows.publish.report_page import _Span, highlight
 from tests.helpers import FIXTURES, publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -14,7 +14,7 @@ import pytest
 from stemwire.extractors import dates, durations, metrics, trials
 from stemwire.extractors.scan import matches_at
 from stemwire.extractors.script import to_analysis_text
-from stemwire.flows.synthetic import article_text
+from stemwire.flows.quality.synthetic import article_text
 from tests.helpers import DEV_CORPUS, FIXTURES, both_scripts
 
 EDGES = [

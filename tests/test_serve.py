@@ -13,7 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from stemwire.flows.cli import app
-from stemwire.flows.server import free_port
+from stemwire.flows.serve import free_port
 from tests.helpers import FIXTURES
 
 

@@ -15,8 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from stemwire.extractors.article import article_id, extract_record
+from stemwire.extractors.article import extract_record
 from stemwire.flows import batch, validation_process
+from stemwire.flows.output.layout import OutputLayout
+from stemwire.schemas.ids import article_id
 from stemwire.schemas.validation import record_errors
 from tests.helpers import FIXTURES
 
@@ -75,7 +77,7 @@ def test_a_validation_process_that_dies_costs_no_verdict(tmp_path):
     assert pool is not None
     for pid in list(pool._processes):  # the worker is killed while records are queued for it
         os.kill(pid, signal.SIGKILL)
-    destination = (tmp_path, "https://example.org/stemwire/")
+    destination = (OutputLayout(tmp_path), "https://example.org/stemwire/")
     futures = [validation_process.submit(r, destination) for r in (valid, broken)]
     assert validation_process.verdict(valid, futures[0], destination) == []
     assert validation_process.verdict(broken, futures[1], destination) == record_errors(broken)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from stemwire.flows.output.layout import CONTEXT_FILE, OutputLayout
 from stemwire.schemas import SCHEMA_VERSION
+from stemwire.schemas.families import BUILT_IN_NAMES, FactFamily, families
 
 DEFAULT_BASE_IRI = "https://stemwire.example.org/"
-CONTEXT_FILE = "context.jsonld"
 CL_PURL = "http://purl.obolibrary.org/obo/"
 CL_SET = "http://purl.obolibrary.org/obo/cl.owl"
 # unitCode: a UN/CEFACT common code where one exists, else a UCUM code with its "UCUM:" prefix
@@ -59,7 +60,7 @@ def context_document() -> str:
 
 def local_document_loader(out_dir: Path) -> Callable[..., dict[str, Any]]:
     """A pyld document loader that serves the context published in `out_dir` and refuses the network."""
-    context = json.loads((out_dir / CONTEXT_FILE).read_text(encoding="utf-8"))
+    context = json.loads(OutputLayout(out_dir).context.read_text(encoding="utf-8"))
 
     def load(url: str, options: Any = None) -> dict[str, Any]:
         if url.rsplit("/", 1)[-1] != CONTEXT_FILE:
@@ -95,6 +96,18 @@ def condition_iri(base_iri: str, condition: dict[str, Any]) -> str:
 
 def _span(item: dict[str, Any]) -> dict[str, Any]:
     return {"start": item["start"], "end": item["end"], "text": item["text"]}
+
+
+def _fact(family: FactFamily, fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact of a family with no schema.org mapping of its own: typed by its model, each column a
+    property of the stemwire vocabulary (sw:), its span as every mention's."""
+    node: dict[str, Any] = {"@type": f"sw:{family.model.__name__}"}
+    node.update(
+        {f"sw:{c}": fact[c] for c in family.columns if c not in ("start", "end", "text") and fact.get(c) is not None}
+    )
+    if "start" in fact:
+        node.update(_span(fact))
+    return node
 
 
 def _names(english: str, zh: str, language: str) -> list[dict[str, str]]:
@@ -247,6 +260,9 @@ def article_document(
             {"@type": "Mention", "mentionType": m["type"], "key": m["key"], **_span(m)} for m in record["mentions"]
         ],
     }
+    for family in families():  # families registered beyond the built-ins, in our own vocabulary
+        if family.name not in BUILT_IN_NAMES and record.get(family.name):
+            doc[f"sw:{family.name}"] = [_fact(family, fact) for fact in record[family.name]]
     if record.get("title"):
         doc["headline"] = record["title"]
     if record.get("date_published"):

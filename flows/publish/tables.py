@@ -17,11 +17,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from stemwire.flows.publish.files import atomic_writers, write_json_atomic
+from stemwire.flows.output.files import atomic_writers, write_json_atomic
 from stemwire.schemas import SCHEMA_VERSION
+from stemwire.schemas.families import columns as family_columns
+from stemwire.schemas.families import families, names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FACT_TABLES = ("cell_types", "conditions", "trials", "dates", "durations", "metrics", "references")
 METADATA_FILE = "csv-metadata.json"
 LIST_SEPARATOR = "|"  # keys and product names never contain it
 
@@ -34,114 +35,37 @@ class Column:
     description: str = ""
 
 
-def _c(name: str, datatype: str = "string", description: str = "", is_list: bool = False) -> Column:
-    return Column(name, datatype, is_list, description)
+_ARTICLE_ID = Column("article_id", description="Stable article id (from the source file name).")
+_INDEX = Column("index", "integer", description="Position of the fact in the article's record.")
 
 
-_SPAN = [
-    _c("start", "integer", "Offset of the first character in the original text."),
-    _c("end", "integer", "Offset just past the last character."),
-    _c("text", description="The original text of the span."),
-]
-_INDEX = _c("index", "integer", "Position of the fact in the article's record.")
+def _article_columns() -> list[Column]:
+    return [
+        _ARTICLE_ID,
+        Column("title"),
+        Column("date_published", description="The article's own dateline, ISO 8601."),
+        Column("language", description="zh-Hant or zh-Hans."),
+        Column("script", description="traditional, simplified, mixed or unknown."),
+        Column("source_path"),
+        Column("sha256", description="SHA-256 of the source file's bytes."),
+        Column("duplicate_of", description="The article this file repeats; its facts are not listed again."),
+        *[Column(f"{f.name}_count", "integer", description=f"Number of {f.label} facts.") for f in families()],
+    ]
 
-TABLES: dict[str, list[Column]] = {
-    "articles": [
-        _c("article_id", description="Stable article id (from the source file name)."),
-        _c("title"),
-        _c("date_published", description="The article's own dateline, ISO 8601."),
-        _c("language", description="zh-Hant or zh-Hans."),
-        _c("script", description="traditional, simplified, mixed or unknown."),
-        _c("source_path"),
-        _c("sha256", description="SHA-256 of the source file's bytes."),
-        _c("duplicate_of", description="The article this file repeats; its facts are not listed again."),
-        *[_c(f"{name}_count", "integer", f"Number of {name.replace('_', ' ')} facts.") for name in FACT_TABLES],
-    ],
-    "cell_types": [
-        _c("article_id"),
-        _c("key", description="Gazetteer key."),
-        _c("name", description="Cell Ontology label, or the gazetteer's English label."),
-        _c("cl_id", description="Cell Ontology id (CL:0000047), empty where CL has none."),
-        _c("name_zh_hans"),
-        _c("name_zh_hant"),
-        _c("products", description="Product names made of this cell type.", is_list=True),
-        _c("mention_count", "integer"),
-    ],
-    "conditions": [
-        _c("article_id"),
-        _c("key", description="Condition vocabulary key."),
-        _c("name"),
-        _c("icd10", description="WHO ICD-10 category, where one fits."),
-        _c("name_zh", description="The name as the article first writes it."),
-        _c("mention_count", "integer"),
-    ],
-    "trials": [
-        _c("article_id"),
-        _c("registry_id"),
-        _c("registry"),
-        _c("url", "anyURI"),
-        _c("phase", description='Normalised phase: "1", "1/2a", "2", "3".'),
-        _c("enrollment", "integer"),
-        _c("conditions", description="Condition keys.", is_list=True),
-        _c("interventions", description="Cell-type keys.", is_list=True),
-        _c("follow_up", description="ISO 8601 duration."),
-        _c("study"),
-        _c("mention_count", "integer"),
-    ],
-    "dates": [
-        _c("article_id"),
-        _INDEX,
-        _c("value", description="ISO 8601 date at the text's precision."),
-        _c("precision", description="year, month, week or day."),
-        _c("role", description="event, dateline or reference."),
-        _c("relative", "boolean", "Resolved from context."),
-        *_SPAN,
-    ],
-    "durations": [
-        _c("article_id"),
-        _INDEX,
-        _c("value", description="ISO 8601 duration."),
-        _c("kind", description="length or time_point."),
-        _c("qualifier", description="~, >=, <=, > or <; empty when exact."),
-        _c("range_part", description="start or end of a range."),
-        _c("study"),
-        *_SPAN,
-    ],
-    "metrics": [
-        _c("article_id"),
-        _INDEX,
-        _c("value", "decimal"),
-        _c("unit"),
-        _c("measure"),
-        _c("direction", description="increase, decrease or improvement."),
-        _c("qualifier", description="~, >=, <=, > or <; empty when exact."),
-        _c("range_part"),
-        _c("study"),
-        _c("measure_text", description="The words of the text that name the measure."),
-        *_SPAN,
-    ],
-    "references": [
-        _c("article_id"),
-        _INDEX,
-        _c("number", "integer", "The list number, where the entry has one."),
-        _c("doi"),
-        _c("pmid"),
-        _c("pmcid"),
-        _c("url", "anyURI"),
-        *_SPAN,
-    ],
-}
 
-PRIMARY_KEYS = {
-    "articles": ["article_id"],
-    "cell_types": ["article_id", "key"],
-    "conditions": ["article_id", "key"],
-    "trials": ["article_id", "registry_id"],
-    "dates": ["article_id", "index"],
-    "durations": ["article_id", "index"],
-    "metrics": ["article_id", "index"],
-    "references": ["article_id", "index"],
-}
+def tables() -> dict[str, list[Column]]:
+    """Every table's columns: articles, then one table per fact family (from the registry)."""
+    found = {"articles": _article_columns()}
+    for f in families():
+        derived = [Column(c.name, c.datatype, c.is_list, c.description) for c in family_columns(f)]
+        found[f.name] = [_ARTICLE_ID, *([_INDEX] if f.by_position else []), *derived]
+    return found
+
+
+def primary_keys() -> dict[str, list[str]]:
+    keys = {"articles": ["article_id"]}
+    keys.update({f.name: ["article_id", *(f.key or ("index",))] for f in families()})
+    return keys
 
 
 def cell(value: Any) -> str:
@@ -159,7 +83,7 @@ def cell(value: Any) -> str:
 
 def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     aid = record["id"]
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables()}
     rows["articles"].append(
         {
             "article_id": aid,
@@ -170,26 +94,29 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "source_path": record["source"]["path"],
             "sha256": record["source"]["sha256"],
             "duplicate_of": None,  # known only once the run has seen every article: see write_tables
-            **{f"{k}_count": len(record[k]) for k in FACT_TABLES},
+            **{f"{name}_count": len(record.get(name, [])) for name in names()},
         }
     )
-    for name in FACT_TABLES:
-        rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record[name])]
+    for name in names():
+        rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record.get(name, []))]
     return rows
 
 
-# Which columns a stored fragment was written for: fragments of an older layout are rebuilt.
-LAYOUT = hashlib.sha256(json.dumps({n: [c.name for c in cols] for n, cols in TABLES.items()}).encode()).hexdigest()[:16]
-_DUPLICATE_OF = [c.name for c in TABLES["articles"]].index("duplicate_of")
+def layout() -> str:
+    """Which columns a stored fragment was written for: fragments of another layout are rebuilt."""
+    columns = {n: [c.name for c in cols] for n, cols in tables().items()}
+    return hashlib.sha256(json.dumps(columns).encode()).hexdigest()[:16]
 
 
 def table_fragment(record: dict[str, Any]) -> dict[str, Any]:
     """One article's rows of every table, cells already formatted: kept beside the record so that a
     run rebuilds the tables from small fragments instead of parsing every record again."""
+    columns = tables()
     cells = {
-        name: [[cell(row.get(c.name)) for c in TABLES[name]] for row in rows] for name, rows in rows_for(record).items()
+        name: [[cell(row.get(c.name)) for c in columns[name]] for row in rows]
+        for name, rows in rows_for(record).items()
     }
-    return {"layout": LAYOUT, "article_id": record["id"], "rows": cells}
+    return {"layout": layout(), "article_id": record["id"], "rows": cells}
 
 
 def _writer(handle: Any) -> Any:
@@ -210,11 +137,12 @@ def _column_metadata(column: Column, required: bool) -> dict[str, Any]:
 def table_group_metadata() -> dict[str, Any]:
     """CSVW metadata for the tables: columns with datatypes, primary keys, and every table's article_id
     as a foreign key into articles.csv."""
-    tables = []
-    for name, columns in TABLES.items():
+    described = []
+    keys = primary_keys()
+    for name, columns in tables().items():
         schema: dict[str, Any] = {
-            "columns": [_column_metadata(c, c.name in PRIMARY_KEYS[name]) for c in columns],
-            "primaryKey": PRIMARY_KEYS[name],
+            "columns": [_column_metadata(c, c.name in keys[name]) for c in columns],
+            "primaryKey": keys[name],
         }
         if name != "articles":
             schema["foreignKeys"] = [
@@ -223,13 +151,13 @@ def table_group_metadata() -> dict[str, Any]:
                     "reference": {"resource": "articles.csv", "columnReference": "article_id"},
                 }
             ]
-        tables.append({"url": f"{name}.csv", "tableSchema": schema})
+        described.append({"url": f"{name}.csv", "tableSchema": schema})
     return {
         "@context": "http://www.w3.org/ns/csvw",
         "dc:title": "stemwire facts",
         "dc:hasVersion": SCHEMA_VERSION,
         "dialect": {"encoding": "utf-8", "lineTerminators": ["\r\n"], "header": True},
-        "tables": tables,
+        "tables": described,
     }
 
 
@@ -240,20 +168,22 @@ def write_tables(
     flat however many there are. `duplicates` maps the id of an article that repeats another to the
     id it repeats: its row in articles.csv says so, and its facts are counted once, under the other."""
     duplicates = duplicates or {}
-    paths = [csv_dir / f"{name}.csv" for name in TABLES]
+    columns = tables()
+    duplicate_of = [c.name for c in columns["articles"]].index("duplicate_of")
+    paths = [csv_dir / f"{name}.csv" for name in columns]
     with atomic_writers(paths) as handles:
         writers = {}
-        for name, handle in zip(TABLES, handles, strict=True):
+        for name, handle in zip(columns, handles, strict=True):
             if bom:
                 handle.write("\ufeff")
             writers[name] = _writer(handle)
-            writers[name].writerow([c.name for c in TABLES[name]])
+            writers[name].writerow([c.name for c in columns[name]])
         for fragment in fragments:
             rows = fragment["rows"]
             repeats = duplicates.get(fragment["article_id"])
             for row in rows["articles"]:
-                row[_DUPLICATE_OF] = cell(repeats)
-            for name in ("articles",) if repeats else TABLES:
+                row[duplicate_of] = cell(repeats)
+            for name in ("articles",) if repeats else columns:
                 writers[name].writerows(rows[name])
     write_json_atomic(csv_dir / METADATA_FILE, table_group_metadata())
     return [*paths, csv_dir / METADATA_FILE]

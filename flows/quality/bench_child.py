@@ -1,4 +1,4 @@
-"""One benchmark run in a fresh process: `python -m stemwire.flows.bench_child RAW OUT RERUNS`.
+"""One benchmark run in a fresh process: `python -m stemwire.flows.quality.bench_child RAW OUT RERUNS`.
 
 Runs the Prefect flow over RAW into OUT, then RERUNS more times over the same files, and prints one
 JSON line: seconds of the first run (including Prefect's start-up), of each rerun, and the process's

@@ -30,7 +30,7 @@ import opencc
 
 from stemwire.extractors.article import extract_record
 from stemwire.flows import validation_process
-from stemwire.flows.synthetic import write_corpus
+from stemwire.flows.quality.synthetic import write_corpus
 
 BASELINE_PATTERNS = [
     re.compile(r"NCT\d{8}"),
@@ -80,7 +80,7 @@ def _bare_seconds(paths: list[Path]) -> tuple[float, float]:
 def _run_child(raw: Path, out: Path, reruns: int) -> dict[str, Any]:
     """`stemwire run` in a fresh process (flows.bench_child); its figures, and when it started."""
     started = time.time()
-    command = [sys.executable, "-m", "stemwire.flows.bench_child", str(raw), str(out), str(reruns)]
+    command = [sys.executable, "-m", "stemwire.flows.quality.bench_child", str(raw), str(out), str(reruns)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ})
     if result.returncode != 0:
         raise RuntimeError(f"benchmark run failed: {result.stderr[-2000:]}")

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stemwire.extractors.article import article_id
 from stemwire.extractors.decode import ARTICLE_SUFFIXES
-from stemwire.flows.state import Entry, Manifest
+from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.output.manifest import Entry, Manifest
+from stemwire.schemas.ids import article_id
 
 TEMPORARY_PATTERNS = ("*.part", "*.partial", "*.tmp", "*.temp", "*.crdownload", "*.download", "*.swp", "*~", "~$*")
 SETTLE_SECONDS = 2.0  # a file changed this recently is looked at twice before it is read
@@ -37,12 +38,10 @@ class Inventory:
 
 
 def _outputs_present(out_dir: Path, entry: Entry) -> bool:
+    layout = OutputLayout(out_dir)
     if entry.status == "published":
-        return all(
-            (out_dir / sub / f"{entry.article_id}{ext}").exists()
-            for sub, ext in (("records", ".json"), ("jsonld", ".jsonld"))
-        )
-    return (out_dir / "errors" / f"{entry.name}.json").exists()
+        return layout.record(entry.article_id).exists() and layout.jsonld(entry.article_id).exists()
+    return layout.error(entry.name).exists()
 
 
 def _settled(paths: list[Path], stats: dict[Path, os.stat_result], settle: float) -> set[Path]:

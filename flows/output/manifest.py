@@ -1,4 +1,4 @@
-"""What the output folder holds, kept beside it: a manifest of every source file seen, and a lock.
+"""What the output folder holds, kept beside it: a manifest of every source file seen.
 
 The manifest (OUT/state/manifest.jsonl, replaced atomically) is keyed by source file name and records
 its size, modification time and content hash, the article id it was published under, and whether it
@@ -6,28 +6,19 @@ was published, failed or withdrawn. A run compares the raw folder with it to fin
 or deleted; a run that finds nothing leaves every output untouched. It is JSON Lines (a header line,
 then one line per file) so that it is written and read one entry at a time: a whole-document parse
 of a large folder's manifest was the largest thing a run held in memory.
-
-The lock (OUT/.stemwire.lock, an flock held for the whole run) keeps two runs from writing one output
-folder at once: the second waits up to its timeout, then stops with a message naming the holder.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
-from stemwire.flows.publish.files import flush_to_disk, write_chunks_atomic
+from stemwire.flows.output.files import flush_to_disk, write_chunks_atomic
+from stemwire.flows.output.layout import OutputLayout
 
-MANIFEST_FILE = Path("state") / "manifest.jsonl"
-_MANIFEST_V1_FILE = Path("state") / "manifest.json"  # one JSON document, read to migrate
-LOCK_FILE = ".stemwire.lock"
 MANIFEST_VERSION = 2
 
 Status = Literal["published", "failed", "withdrawn"]
@@ -69,9 +60,10 @@ class Manifest:
 
 
 def load_manifest(out_dir: Path) -> Manifest:
-    path = out_dir / MANIFEST_FILE
+    layout = OutputLayout(out_dir)
+    path = layout.manifest
     if not path.exists():
-        return _load_v1(out_dir / _MANIFEST_V1_FILE)
+        return _load_v1(layout.manifest_v1)
     entries: dict[str, Entry] = {}
     with path.open(encoding="utf-8") as lines:
         head = json.loads(lines.readline())
@@ -91,9 +83,10 @@ def _load_v1(path: Path) -> Manifest:
 
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     """The commit point: what the manifest lists is on disk for good before the manifest is."""
+    layout = OutputLayout(out_dir)
     flush_to_disk()
-    write_chunks_atomic(out_dir / MANIFEST_FILE, _manifest_lines(manifest))
-    (out_dir / _MANIFEST_V1_FILE).unlink(missing_ok=True)
+    write_chunks_atomic(layout.manifest, _manifest_lines(manifest))
+    layout.manifest_v1.unlink(missing_ok=True)
 
 
 def _manifest_lines(manifest: Manifest) -> Iterator[str]:
@@ -105,40 +98,3 @@ def _manifest_lines(manifest: Manifest) -> Iterator[str]:
 
 def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-class OutputBusy(RuntimeError):
-    pass
-
-
-@contextmanager
-def output_lock(out_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the output folder for one run; OutputBusy when another run holds it past `wait_seconds`."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / LOCK_FILE
-    with open(path, "a+", encoding="utf-8") as fh:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    fh.seek(0)
-                    holder = fh.read().strip() or "unknown"
-                    raise OutputBusy(
-                        f"{out_dir} is being written by another stemwire run (pid {holder}); "
-                        "try again when it has finished, or pass --wait SECONDS"
-                    ) from None
-                time.sleep(0.2)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        try:
-            yield
-        finally:
-            fh.seek(0)
-            fh.truncate()
-            fh.flush()
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,143 @@
+"""The end of a run: withdraw deleted articles, clear what a killed run left, link duplicates, and
+rebuild what spans every article (the CSV tables, the catalog, the report's index) from the manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from stemwire.extractors.script import analysis_text
+from stemwire.flows.output.files import write_chunks_atomic, write_json_atomic, write_text_atomic
+from stemwire.flows.output.inventory import Inventory
+from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.output.manifest import Entry, Manifest
+from stemwire.flows.publish.jsonld import (
+    DEFAULT_BASE_IRI,
+    article_document,
+    article_iri,
+    catalog_chunks,
+    context_document,
+)
+from stemwire.flows.publish.report_index import Failed, Listed, index_chunks
+from stemwire.flows.publish.report_page import article_page
+from stemwire.flows.publish.tables import layout as table_layout
+from stemwire.flows.publish.tables import table_fragment, write_tables
+from stemwire.schemas.families import names
+
+
+def _withdraw(layout: OutputLayout, manifest: Manifest, names: list[str], now: str) -> None:
+    for name in names:
+        entry = manifest.entries[name]
+        for path in layout.article_files(entry.article_id):
+            path.unlink(missing_ok=True)
+        layout.error(name).unlink(missing_ok=True)
+        entry.status, entry.withdrawn_at, entry.duplicate_of = "withdrawn", now, None
+
+
+def _read_record(layout: OutputLayout, article_id: str) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(layout.record(article_id).read_text(encoding="utf-8"))
+    return record
+
+
+def _link_duplicates(layout: OutputLayout, manifest: Manifest, base_iri: str) -> None:
+    """The first of several files with the same normalised text is the article; the others say so
+    (sameAs in their JSON-LD) and are not counted again."""
+    first_by_text: dict[str, Entry] = {}
+    for entry in sorted(manifest.published(), key=lambda e: e.name):
+        canonical = first_by_text.setdefault(entry.norm_sha256 or entry.name, entry)
+        duplicate_of = None if canonical is entry else canonical.article_id
+        if duplicate_of != entry.duplicate_of:
+            entry.duplicate_of = duplicate_of
+            same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
+            document = article_document(_read_record(layout, entry.article_id), base_iri, same_as)
+            write_json_atomic(layout.jsonld(entry.article_id), document, compact=True, durable=False)
+
+
+def _remove_orphans(layout: OutputLayout, manifest: Manifest) -> None:
+    """Outputs no manifest entry owns (left by a run killed before it recorded them)."""
+    ids = {e.article_id for e in manifest.published()}
+    for folder, ext in layout.per_article():
+        for path in folder.glob(f"*{ext}"):
+            if path.name[: -len(ext)] not in ids:
+                path.unlink(missing_ok=True)
+    for folder in layout.folders():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def _fragment(layout: OutputLayout, article_id: str) -> dict[str, Any]:
+    """The article's table rows as published with it; rebuilt from its record when missing or
+    written for other columns (by an older stemwire)."""
+    try:
+        fragment: dict[str, Any] = json.loads(layout.rows(article_id).read_text(encoding="utf-8"))
+        if fragment.get("layout") == table_layout():
+            return fragment
+    except (OSError, ValueError):
+        pass
+    fragment = table_fragment(_read_record(layout, article_id))
+    write_json_atomic(layout.rows(article_id), fragment, compact=True, durable=False)
+    return fragment
+
+
+def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = None) -> Path:
+    """Write the report's index and the pages of the articles in `changed` (article ids; every article
+    when None, and any whose page is missing); pages of articles no longer published are removed."""
+    layout = OutputLayout(out_dir)
+    published = manifest.published()
+    for entry in published:
+        page = layout.page(entry.article_id)
+        if changed is None or entry.article_id in changed or not page.exists():
+            record = _read_record(layout, entry.article_id)
+            write_text_atomic(page, article_page(record, analysis_text(record["text"])), durable=False)
+            if not entry.fact_counts:  # a manifest from before counts were kept
+                entry.fact_counts = {k: len(record.get(k, [])) for k in names()}
+    kept = {layout.page(e.article_id).name for e in published}
+    for page in layout.pages_dir.glob("*.html"):
+        if page.name not in kept:
+            page.unlink()
+    listed = [Listed(e.article_id, e.title, e.fact_counts, e.duplicate_of) for e in published]
+    entries = manifest.entries.values()
+    failed = [Failed(e.path, e.reason or "") for e in sorted(entries, key=lambda e: e.name) if e.status == "failed"]
+    withdrawn = sum(e.status == "withdrawn" for e in entries)
+    write_chunks_atomic(layout.report_index, index_chunks(listed, failed, withdrawn))
+    return layout.report_index
+
+
+def finalize(
+    out_dir: Path,
+    manifest: Manifest,
+    inventory: Inventory,
+    base_iri: str = DEFAULT_BASE_IRI,
+    bom: bool = False,
+    now: str | None = None,
+) -> None:
+    """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog, and the report's
+    index (article pages are written as articles are published; any missing is written here)."""
+    layout = OutputLayout(out_dir)
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    _withdraw(layout, manifest, inventory.deleted, now)
+    _remove_orphans(layout, manifest)
+    _link_duplicates(layout, manifest, base_iri)
+    published = manifest.published()
+    fragments = (_fragment(layout, e.article_id) for e in published)
+    duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
+    write_text_atomic(layout.context, context_document())
+    write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates)
+    listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
+    entries = (
+        {
+            "id": e.article_id,
+            "path": e.path,
+            "sha256": e.sha256,
+            "modified": e.withdrawn_at or e.modified,
+            "status": e.status,
+            "duplicate_of": e.duplicate_of,
+        }
+        for e in listed
+    )
+    latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
+    write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
+    write_report(out_dir, manifest, changed=set())

@@ -1,0 +1,110 @@
+"""Where everything lives under the output folder OUT: the one place that knows its layout.
+
+OUT/records/<id>.json         the validated record
+OUT/jsonld/<id>.jsonld        its JSON-LD
+OUT/report/articles/<id>.html its review page; OUT/report/index.html the index
+OUT/csv/*.csv                 the tables, with csv/csv-metadata.json
+OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog
+OUT/errors/<file>.json        why an input could not be published
+OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
+OUT/.stemwire.lock            held by the run writing the folder
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTEXT_FILE = "context.jsonld"
+CSV_METADATA_FILE = "csv-metadata.json"
+
+
+@dataclass(frozen=True)
+class OutputLayout:
+    root: Path
+
+    def record(self, article_id: str) -> Path:
+        return self.records_dir / f"{article_id}.json"
+
+    def jsonld(self, article_id: str) -> Path:
+        return self.jsonld_dir / f"{article_id}.jsonld"
+
+    def rows(self, article_id: str) -> Path:
+        return self.rows_dir / f"{article_id}.json"
+
+    def page(self, article_id: str) -> Path:
+        return self.pages_dir / f"{article_id}.html"
+
+    def error(self, source_name: str) -> Path:
+        return self.root / "errors" / f"{source_name}.json"
+
+    def article_files(self, article_id: str) -> list[Path]:
+        """Everything an article publishes, in the order it is written: the record last, so that a
+        record on disk always has the rest."""
+        return [self.jsonld(article_id), self.rows(article_id), self.page(article_id), self.record(article_id)]
+
+    def per_article(self) -> list[tuple[Path, str]]:
+        """(folder, suffix) of the files named after an article id that the manifest owns."""
+        return [(self.records_dir, ".json"), (self.jsonld_dir, ".jsonld"), (self.rows_dir, ".json")]
+
+    def folders(self) -> list[Path]:
+        """Every folder a run writes files into (where its temporary files may be left behind)."""
+        dirs = [self.records_dir, self.jsonld_dir, self.root / "errors", self.csv_dir, self.state_dir, self.rows_dir]
+        return [*dirs, self.report_dir, self.pages_dir]
+
+    @property
+    def records_dir(self) -> Path:
+        return self.root / "records"
+
+    @property
+    def jsonld_dir(self) -> Path:
+        return self.root / "jsonld"
+
+    @property
+    def csv_dir(self) -> Path:
+        return self.root / "csv"
+
+    @property
+    def csv_metadata(self) -> Path:
+        return self.csv_dir / CSV_METADATA_FILE
+
+    @property
+    def report_dir(self) -> Path:
+        return self.root / "report"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.report_dir / "articles"
+
+    @property
+    def report_index(self) -> Path:
+        return self.report_dir / "index.html"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def rows_dir(self) -> Path:
+        return self.state_dir / "rows"
+
+    @property
+    def manifest(self) -> Path:
+        return self.state_dir / "manifest.jsonl"
+
+    @property
+    def manifest_v1(self) -> Path:
+        """The version-1 manifest (one JSON document), read once to migrate."""
+        return self.state_dir / "manifest.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".stemwire.lock"
+
+    @property
+    def context(self) -> Path:
+        return self.root / CONTEXT_FILE
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog.jsonld"
