@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint typecheck schema clean
+.PHONY: run test lint typecheck schema docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ test: lint typecheck
 
 schema: $(STAMP)
 	$(BIN)/stemwire schema
+
+docs: $(STAMP)
+	$(BIN)/python -m stemwire.flows.cli_reference README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .typecheck

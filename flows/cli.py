@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -112,7 +111,6 @@ def serve(
     port: int = typer.Option(4200, help="Port of the Prefect server started when PREFECT_API_URL is unset."),
 ) -> None:
     """Serve the flow as a Prefect deployment on a schedule, on a real Prefect server."""
-    import datetime as dt
     import os
 
     if (cron is None) == (interval is None):
@@ -135,43 +133,65 @@ def serve(
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from None
     console.print(f"stemwire serve: using the Prefect server at {os.environ['PREFECT_API_URL']}")
-    from prefect.schedules import Cron, Interval
+    from stemwire.flows.serve import serve_deployment
 
-    from stemwire.flows.run_flow import stemwire_run
-
-    # A named schedule, active, and not paused when serving stops: Prefect has shipped versions
-    # where a restarted `serve` left its schedules off (PrefectHQ/prefect#16363).
-    schedule = (
-        Cron(cron, slug=f"{name}-schedule", active=True)
-        if cron
-        else Interval(dt.timedelta(seconds=interval), slug=f"{name}-schedule", active=True)
-    )
-    stemwire_run.serve(
-        name=name,
-        schedules=[schedule],
-        parameters={"raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()), "base_iri": base_iri, "bom": bom},
-        paused=False,
-        pause_on_shutdown=False,
-    )
+    serve_deployment(raw, out, name, cron=cron, interval=interval, base_iri=base_iri, bom=bom)
 
 
-@app.command(epilog="Example:  stemwire extract raw/nsc-stroke-2025.txt")
-def extract(path: Path = typer.Argument(..., help="One article file.")) -> None:
-    """Print one article's validated record as JSON (no Prefect, nothing written)."""
-    from stemwire.extractors.article import extract_record
-    from stemwire.extractors.errors import ArticleError
-    from stemwire.schemas.validation import record_errors
+_EXTRACT_EXAMPLES = """Example:  stemwire extract raw/nsc-stroke-2025.txt --pretty
 
-    try:
-        record = extract_record(path).model_dump(mode="json")
-    except ArticleError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    errors = record_errors(record)
-    sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    if errors:
-        err_console.print("[red]record does not match the schema:[/red] " + "; ".join(errors))
-        raise typer.Exit(1)
+More:
+
+    cat article.txt | stemwire extract - --published 2025-03-01
+
+    stemwire extract --jsonl articles.jsonl > records.jsonl
+
+where each line of articles.jsonl is one article:
+
+    {"id": "wire-0412", "text": "……去年10月……", "published": "2025-03-01"}
+"""
+
+
+@app.command(epilog=_EXTRACT_EXAMPLES)
+def extract(
+    source: str = typer.Argument(..., help="An article file, or - for standard input."),
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help='SOURCE holds JSON Lines: {"id", "text", "published"?, "format"?} per line.'
+    ),
+    published: str = typer.Option(
+        None, help="Publication date (YYYY-MM-DD) of a single article: relative dates resolve against it."
+    ),
+    text_format: str = typer.Option("text", "--format", help="What standard input holds: text, markdown or html."),
+    pretty: bool = typer.Option(False, help="Indent the record (a single article only)."),
+) -> None:
+    """Print validated records as JSON, one per line (no Prefect, nothing written)."""
+    from stemwire.flows import extract as extracting
+
+    if jsonl and (published or pretty):
+        err_console.print(
+            "[red]error:[/red] --published and --pretty are for a single article; JSON Lines carry their own"
+        )
+        raise typer.Exit(2)
+    if text_format not in extracting.FORMATS:
+        err_console.print(f"[red]error:[/red] --format must be one of {', '.join(extracting.FORMATS)}")
+        raise typer.Exit(2)
+    if jsonl:
+        if source == "-":
+            results = extracting.from_json_lines(sys.stdin, "<stdin>")
+        else:
+            try:
+                handle = open(source, encoding="utf-8")  # noqa: SIM115 - closed below, after streaming
+            except OSError as exc:
+                err_console.print(f"[red]error:[/red] {source}: cannot read ({exc.strerror or exc})")
+                raise typer.Exit(2) from None
+            results = extracting.from_json_lines(handle, source)
+    elif source == "-":
+        results = iter([extracting.from_text(sys.stdin.read(), published, text_format, pretty)])
+    else:
+        results = iter([extracting.from_file(Path(source), published, pretty)])
+    failures = extracting.write(results, sys.stdout, sys.stderr)
+    if failures:
+        raise typer.Exit(1 if jsonl else 2)
 
 
 @app.command(name="eval", epilog="Example:  stemwire eval --gold ../shared/corpus/dev --raw ../shared/corpus/dev")
@@ -181,17 +201,12 @@ def evaluate_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed and unexpected facts."),
 ) -> None:
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
-    from stemwire.extractors.article import extract_record
-    from stemwire.extractors.errors import ArticleError
-    from stemwire.flows.quality.evaluate import evaluate
+    from stemwire.flows.quality.evaluate import evaluate, extract_folder
 
     raw_dir = raw or gold
-    records = {}
-    for path in sorted(raw_dir.glob("*.txt")):
-        try:
-            records[path.name] = extract_record(path).model_dump(mode="json")
-        except ArticleError as exc:
-            err_console.print(f"[yellow]skipped[/yellow] {exc}")
+    records, skipped = extract_folder(raw_dir)
+    for reason in skipped:
+        err_console.print(f"[yellow]skipped[/yellow] {reason}")
     result = evaluate(gold, records, raw_dir)
     table = Table(title="extraction against gold")
     for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1", "attributes"):

@@ -1,4 +1,5 @@
-"""A real Prefect server for `stemwire serve`: Prefect's ephemeral mode cannot run schedules.
+"""`stemwire serve`: the flow as a scheduled Prefect deployment, on a real Prefect server (Prefect's
+ephemeral mode cannot run schedules).
 
 When PREFECT_API_URL is set, serve uses that server (a shared one, on PostgreSQL in production).
 Otherwise it starts `prefect server start` on loopback (SQLite under PREFECT_HOME) as a child process,
@@ -7,6 +8,7 @@ waits until its health endpoint answers, and stops it when serving ends.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -17,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from stemwire.flows.environment import DEFAULTS
 
@@ -101,3 +104,27 @@ def serve_in_child(api_url: str) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def serve_deployment(
+    raw: Path, out: Path, name: str, *, cron: str | None, interval: float | None, base_iri: str, bom: bool
+) -> None:
+    """Serve `stemwire_run` as the deployment `name` on the server PREFECT_API_URL names, until stopped."""
+    from prefect.schedules import Cron, Interval
+
+    from stemwire.flows.run_flow import stemwire_run
+
+    # A named schedule, active, and not paused when serving stops: Prefect has shipped versions
+    # where a restarted `serve` left its schedules off (PrefectHQ/prefect#16363).
+    schedule = (
+        Cron(cron, slug=f"{name}-schedule", active=True)
+        if cron
+        else Interval(dt.timedelta(seconds=interval or 300), slug=f"{name}-schedule", active=True)
+    )
+    stemwire_run.serve(
+        name=name,
+        schedules=[schedule],
+        parameters={"raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()), "base_iri": base_iri, "bom": bom},
+        paused=False,
+        pause_on_shutdown=False,
+    )

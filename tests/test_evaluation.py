@@ -4,16 +4,17 @@ from pathlib import Path
 import pytest
 
 from stemwire.extractors.article import extract_record
-from stemwire.flows.quality.evaluate import FACT_TYPES, evaluate
+from stemwire.flows.quality.evaluate import FACT_TYPES, evaluate, extract_folder
 from tests.helpers import DEV_CORPUS, FIXTURES, ROOT
 
 BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
 
 
 def records_for(raw_dir: Path) -> dict[str, dict]:
-    return {
-        p.name: extract_record(p).model_dump(mode="json") for p in sorted(raw_dir.glob("*.txt")) if p.stat().st_size
-    }
+    """The folder's records through the public API (the empty-file fixture is skipped, with its reason)."""
+    records, skipped = extract_folder(raw_dir)
+    assert all("file is empty" in reason for reason in skipped), skipped
+    return records
 
 
 def assert_floors(raw_dir: Path, gold_dir: Path, floors: dict[str, float]) -> None:

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stemwire.api import InvalidRecord, extract_file
+from stemwire.extractors.errors import ArticleError
+
+# The fact types of the gold format (../shared/eval/README.md): the record's families the gold scores,
+# with references scored by the identifiers they cite.
 FACT_TYPES = ("cell_types", "trials", "dates", "durations", "metrics", "identifiers")
 _UNIT_ALIASES = {"points": "point", "分": "point", "%": "percent", "倍": "fold", "cell": "cells"}
 _DURATION = re.compile(
@@ -190,3 +195,14 @@ def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path |
                     checked += 1
                     wrong += text[span["start"] : span["end"]] != span["text"]
     return Evaluation(scores, checked, wrong, missing)
+
+
+def extract_folder(raw_dir: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Records of the folder's articles through the public API, by file name, and what was skipped."""
+    records, skipped = {}, []
+    for path in sorted(raw_dir.glob("*.txt")):
+        try:
+            records[path.name] = extract_file(path).model_dump(mode="json")
+        except (ArticleError, InvalidRecord) as exc:
+            skipped.append(str(exc))
+    return records, skipped
