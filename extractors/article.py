@@ -11,7 +11,7 @@ from pathlib import Path
 from stemwire.extractors.components import facts, mentions
 from stemwire.extractors.decode import MAX_BYTES, DecodedArticle, decode_article
 from stemwire.extractors.pipeline import run_pipeline
-from stemwire.extractors.script import to_analysis_text
+from stemwire.extractors.script import AnalysisText, to_analysis_text
 from stemwire.schemas.families import EXTRA_MENTIONS, families, record_model
 from stemwire.schemas.ids import article_id
 from stemwire.schemas.models import Mention, Record, Source
@@ -21,10 +21,24 @@ def extract_record(path: Path, record_id: str | None = None, max_bytes: int = MA
     return build_record(decode_article(path, max_bytes), record_id)
 
 
-def build_record(article: DecodedArticle, record_id: str | None = None, published: dt.date | None = None) -> Record:
-    """The record of a decoded article; `published`, when known, is its publication date (relative
-    dates resolve against it, and it is the record's date_published)."""
+def extract_article(path: Path, record_id: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[Record, str]:
+    """The record of an article file, and its text in the analysis script (what the report shows
+    beside the original), so that the text is converted once."""
+    article = decode_article(path, max_bytes)
     analysis = to_analysis_text(article.text)
+    return build_record(article, record_id, analysis=analysis), analysis.text
+
+
+def build_record(
+    article: DecodedArticle,
+    record_id: str | None = None,
+    published: dt.date | None = None,
+    analysis: AnalysisText | None = None,
+) -> Record:
+    """The record of a decoded article; `published`, when known, is its publication date (relative
+    dates resolve against it, and it is the record's date_published). `analysis`: the article's text
+    already converted, when the caller has it."""
+    analysis = analysis or to_analysis_text(article.text)
     doc = run_pipeline(analysis, published)
     original = analysis.original
 

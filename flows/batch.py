@@ -1,63 +1,27 @@
-"""One batch of articles, start to finish: read and extract each here; validate each record and, if
-valid, publish it in the validation process while the next article is extracted
-(flows/validation_process.py, flows/publish/article.py). One broken file never stops the batch: it
-gets OUT/errors/<file>.json with the reason. What comes back to the flow is a few fields per article
-(ArticleOutcome without its record), which the flow records in the manifest.
+"""One batch of articles, start to finish, in the process the batch's task runs in: read, extract,
+validate (the compiled per-record gate of schemas/validation.py) and, if valid, publish each article
+(flows/publish/article.py). One broken file never stops the batch: it gets OUT/errors/<file>.json with
+the reason. What comes back to the flow is a few fields per article (ArticleOutcome without its
+record), which the flow records in the manifest.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from stemwire.extractors.article import extract_record
+from stemwire.extractors.article import extract_article
 from stemwire.extractors.decode import MAX_BYTES
 from stemwire.extractors.errors import ArticleError
+from stemwire.extractors.pipeline import build_pipeline
 from stemwire.extractors.script import analysis_text
-from stemwire.flows import validation_process
+from stemwire.flows.outcome import ArticleOutcome
 from stemwire.flows.output.files import write_json_atomic
 from stemwire.flows.output.layout import OutputLayout
-from stemwire.flows.output.manifest import Entry, Manifest
 from stemwire.flows.publish.article import write_article
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
 from stemwire.schemas.families import names
-from stemwire.schemas.validation import record_errors
-
-
-@dataclass
-class ArticleOutcome:
-    path: str
-    article_id: str
-    record: dict[str, Any] | None = None
-    error: str | None = None
-    size: int = 0
-    mtime_ns: int = 0
-    sha256: str = ""
-    norm_sha256: str | None = None
-    title: str = ""
-    fact_counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).name
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def pack(outcomes: list[ArticleOutcome]) -> str:
-    """Outcomes (records already dropped) as one compact string: what a task hands back to the flow,
-    where Prefect keeps it until the run ends."""
-    return json.dumps([{k: v for k, v in vars(o).items() if k != "record"} for o in outcomes], ensure_ascii=False)
-
-
-def unpack(packed: str) -> list[ArticleOutcome]:
-    return [ArticleOutcome(**fields) for fields in json.loads(packed)]
+from stemwire.schemas.validation import fast_validator, record_errors
 
 
 def _extract(path: Path, article_id: str, max_bytes: int) -> ArticleOutcome:
@@ -66,7 +30,8 @@ def _extract(path: Path, article_id: str, max_bytes: int) -> ArticleOutcome:
     try:
         st = path.stat()
         outcome.size, outcome.mtime_ns = st.st_size, st.st_mtime_ns
-        outcome.record = extract_record(path, article_id, max_bytes).model_dump(mode="json")
+        record, outcome.converted = extract_article(path, article_id, max_bytes)
+        outcome.record = record.model_dump(mode="json")
     except ArticleError as exc:
         outcome.error = exc.reason
     except Exception as exc:  # a bug must not sink the batch; keep the trace for the error file
@@ -99,26 +64,24 @@ def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> 
 def process_batch(
     items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
 ) -> list[ArticleOutcome]:
-    """Extract, validate and publish a batch. Each record is validated, and published if valid, by
-    the validation process while the next article is extracted. The outcomes come back without
-    their records, so that what the flow keeps per article is a few fields (Prefect holds on to
-    task results for the whole run)."""
-    extracted = ((o, o.record) for o in (_extract(path, aid, max_bytes) for path, aid in items))
+    """Extract, validate and publish a batch. The outcomes come back without their records, so that
+    what the flow keeps per article is a few fields (Prefect holds on to task results for the whole run)."""
     outcomes = []
-    layout = OutputLayout(out_dir)
-    for outcome, errors in validation_process.alongside(extracted, (layout, base_iri)):
-        _record_outcome(_settle(outcome, errors), layout)  # a valid record is already published
-        outcome.record = None
+    for path, article_id in items:
+        outcome = process_article(path, article_id, max_bytes)
+        publish_article(outcome, out_dir, base_iri)
+        outcome.record, outcome.converted = None, ""
         outcomes.append(outcome)
     return outcomes
 
 
 def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """A published article's files (flows/publish/articles.py); a failed article gets an error file,
+    """A published article's files (flows/publish/article.py); a failed article gets an error file,
     and whatever it published before is withdrawn."""
     layout = OutputLayout(out_dir)
     if outcome.ok and outcome.record is not None:
-        write_article(outcome.record, analysis_text(outcome.record["text"]), layout, base_iri)
+        converted = outcome.converted or analysis_text(outcome.record["text"])
+        write_article(outcome.record, converted, layout, base_iri)
     _record_outcome(outcome, layout)
 
 
@@ -136,27 +99,7 @@ def _record_outcome(outcome: ArticleOutcome, layout: OutputLayout) -> None:
         path.unlink(missing_ok=True)
 
 
-def _modified(mtime_ns: int) -> str:
-    stamp = dt.datetime.fromtimestamp(mtime_ns // 1_000_000_000, dt.UTC)
-    return stamp.isoformat().replace("+00:00", "Z")
-
-
-def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
-    manifest.entries[outcome.name] = Entry(
-        name=outcome.name,
-        path=outcome.path,
-        article_id=outcome.article_id,
-        sha256=outcome.sha256,
-        size=outcome.size,
-        mtime_ns=outcome.mtime_ns,
-        status="published" if outcome.ok else "failed",
-        modified=_modified(outcome.mtime_ns),
-        reason=None if outcome.ok else (outcome.error or "").splitlines()[0],
-        norm_sha256=outcome.norm_sha256,
-        title=outcome.title,
-        fact_counts=outcome.fact_counts,
-    )
-
-
-def batches(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), max(1, size))]
+def warm_up() -> None:
+    """Load the pipeline and compile the validator (in each worker process, before its first batch)."""
+    build_pipeline()
+    fast_validator()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,13 @@ def run(
     bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
     max_bytes: int = typer.Option(5_000_000, min=1, help="Files larger than this are not articles."),
     wait: float = typer.Option(0.0, min=0, help="Seconds to wait for another run on the same OUT to finish."),
-    workers: int = typer.Option(None, min=1, help="Extract on a local Dask cluster of N processes (extra: dask)."),
-    dask_address: str = typer.Option(None, help="Extract on an existing Dask scheduler, e.g. tcp://host:8786."),
+    workers: int = typer.Option(
+        None,
+        min=1,
+        help="Batches extracted at once, each in a process of its own; 1 runs in this process. Default: the number of cores.",
+    ),
+    dask: bool = typer.Option(False, "--dask", help="Run the workers as a local Dask cluster (extra: dask)."),
+    dask_address: str = typer.Option(None, help="Run the batches on an existing Dask scheduler, e.g. tcp://host:8786."),
 ) -> None:
     """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
@@ -49,15 +55,14 @@ def run(
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(3) from None
     configure_prefect_environment()
-    from stemwire.flows.run_flow import dask_task_runner, stemwire_run
+    from stemwire.flows.run_flow import stemwire_run, task_runner_for
 
-    flow_to_run = stemwire_run
-    if workers or dask_address:
-        try:
-            flow_to_run = stemwire_run.with_options(task_runner=dask_task_runner(workers, dask_address))
-        except RuntimeError as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
+    workers = workers or os.cpu_count() or 1
+    try:
+        flow_to_run = stemwire_run.with_options(task_runner=task_runner_for(workers, dask_address, dask))
+    except RuntimeError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     try:
         summary = flow_to_run(
             raw_dir=raw,
@@ -67,8 +72,7 @@ def run(
             bom=bom,
             max_bytes=max_bytes,
             wait_seconds=wait,
-            # Keep every Dask worker busy, and no more batches than that in memory.
-            in_flight=2 * (workers or 2) if (workers or dask_address) else 2,
+            workers=workers,
         )
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")
@@ -86,7 +90,11 @@ def print_summary(summary: Any, out: Path) -> None:
     for kind, count in summary.facts.items():
         table.add_row(kind, str(count))
     console.print(table)
-    console.print(f"output: {out}/records, {out}/jsonld, {out}/csv, {out}/catalog.jsonld")
+    from stemwire.flows.output.layout import OutputLayout
+
+    layout = OutputLayout(out)
+    console.print(f"output: {layout.records_dir}, {layout.jsonld_dir}, {layout.csv_dir}, {layout.catalog}")
+    console.print(f"review: {layout.report_index}")
     for article, original in summary.duplicates:
         console.print(f"duplicate: {article} repeats {original} (linked with sameAs, counted once)")
     for article in summary.withdrawn:
@@ -111,7 +119,6 @@ def serve(
     port: int = typer.Option(4200, help="Port of the Prefect server started when PREFECT_API_URL is unset."),
 ) -> None:
     """Serve the flow as a Prefect deployment on a schedule, on a real Prefect server."""
-    import os
 
     if (cron is None) == (interval is None):
         err_console.print("[red]error:[/red] give exactly one of --cron EXPR or --interval SECONDS")
@@ -232,6 +239,14 @@ def evaluate_command(
                 console.print(f"unexpected {kind} {extra}", markup=False)
 
 
+def _require_output(out: Path) -> None:
+    from stemwire.flows.output.layout import OutputLayout
+
+    if not OutputLayout(out).records_dir.is_dir():
+        err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
+        raise typer.Exit(2)
+
+
 @app.command(epilog="Example:  stemwire validate --out output")
 def validate(
     out: Path = typer.Option(Path("output"), help="Output folder of a previous `stemwire run`."),
@@ -239,9 +254,7 @@ def validate(
     """Check published output with real processors: JSON Schema, pyld, rdflib, SHACL, CSVW."""
     from stemwire.flows.quality.checks import MAX_SHOWN, validate_output
 
-    if not (out / "records").is_dir():
-        err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
-        raise typer.Exit(2)
+    _require_output(out)
     checks = validate_output(out)
     table = Table(title=f"validation of {out}")
     for column in ("check", "checked", "problems"):
@@ -264,9 +277,7 @@ def report(out: Path = typer.Option(Path("output"), help="Output folder of a pre
     from stemwire.flows.finalize import write_report
     from stemwire.flows.output.manifest import load_manifest
 
-    if not (out / "records").is_dir():
-        err_console.print(f"[red]error:[/red] {out}: no records folder; run `stemwire run --out {out}` first")
-        raise typer.Exit(2)
+    _require_output(out)
     index = write_report(out, load_manifest(out))
     console.print(f"report: {index}")
 
@@ -277,7 +288,7 @@ def bench(
     json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
 ) -> None:
     """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
-    from stemwire.flows.quality.bench import TARGETS, run_bench, verdicts
+    from stemwire.flows.quality.bench import ABOVE, SHOWN, TARGETS, run_bench, verdicts
 
     console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")
     figures = run_bench(articles)
@@ -285,32 +296,11 @@ def bench(
     table = Table(title=f"stemwire bench, N={articles}, {figures['machine']['cpus']} CPUs")
     for column in ("figure", "value", "target", "met"):
         table.add_column(column, justify="left" if column == "figure" else "right")
-    shown = [
-        ("baseline (t2s + 3 patterns), s", "baseline_s", None, ""),
-        ("bare extraction, articles per CPU-second", "bare_articles_per_s", "bare_articles_per_s", ">="),
-        ("bare extraction, M chars per CPU-second", "bare_mchars_per_s", "bare_mchars_per_s", ">="),
-        ("bare CPU time / baseline time", "bare_over_baseline", "bare_over_baseline", "<="),
-        ("bare extraction, articles/s wall clock (2 processes)", "bare_wall_articles_per_s", None, ""),
-        ("bare wall time / baseline time", "bare_wall_over_baseline", None, ""),
-        ("start-up: Prefect, pipeline, validation process, s", "startup_s", None, ""),
-        ("end-to-end, articles/s (start-up excluded)", "e2e_articles_per_s_excluding_startup", None, ""),
-        ("end-to-end / bare", "e2e_share_of_bare", "e2e_share_of_bare", ">="),
-        ("no-op rerun over N files, s (start-up excluded)", "noop_seconds", "noop_seconds", "<="),
-        (f"no-op rerun over 4N = {4 * articles} files, s", "noop_seconds_4n", "noop_seconds_4n", "<="),
-        ("process start to first record, s", "first_record_s", None, ""),
-        ("peak memory at N, MB (run + validation process)", "peak_rss_mb", "peak_rss_mb", "<="),
-        ("  of which the validation process, MB", "validation_process_mb", None, ""),
-        ("peak memory at 4N, MB", "peak_rss_mb_4n", None, ""),
-        ("memory growth N -> 4N", "rss_growth_4n", "rss_growth_4n", "<="),
-    ]
-    for label, key, target, sign in shown:
+    for label, key in SHOWN:
         value = figures[key]
-        table.add_row(
-            label,
-            "-" if value is None else f"{value:.3f}",
-            f"{sign} {TARGETS[target]}" if target else "",
-            ("[green]yes[/green]" if ok[target] else "[red]no[/red]") if target else "",
-        )
+        target = f"{'>=' if key in ABOVE else '<='} {TARGETS[key]}" if key in TARGETS else ""
+        met = ("[green]yes[/green]" if ok[key] else "[red]no[/red]") if key in TARGETS else ""
+        table.add_row(label, "-" if value is None else f"{value:.3f}", target, met)
     console.print(table)
     console.print(f"machine: {figures['machine']}")
     if json_file:

@@ -6,20 +6,23 @@ cost and state writes stay small next to the extraction work. The manifest is sa
 a run killed at any point is completed by the next one. A run that finds nothing to do writes nothing.
 """
 
+import os
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
-from stemwire.flows import validation_process
-from stemwire.flows.batch import batches, pack, process_batch, remember, unpack
 from stemwire.flows.finalize import finalize
+from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from stemwire.flows.output.lock import output_lock
 from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
@@ -28,7 +31,7 @@ from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
-IN_FLIGHT_BATCHES = 2  # one batch extracting while the flow publishes the one before
+IN_FLIGHT_PER_WORKER = 2  # one batch extracting while the flow records the one before
 
 
 def _opaque(value: T) -> T:
@@ -40,7 +43,11 @@ def _opaque(value: T) -> T:
 @task(name="extract-and-publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int) -> str:
     # Publishing where the extraction ran keeps records out of the flow's memory; every write is
-    # atomic and per article, so a retried batch rewrites the same files.
+    # atomic and per article, so a retried batch rewrites the same files. Imported here: a flow whose
+    # batches run in worker processes never loads the pipeline itself.
+    from stemwire.flows.batch import process_batch
+    from stemwire.flows.outcome import pack
+
     return pack(process_batch(items, out_dir, base_iri, max_bytes))
 
 
@@ -50,8 +57,8 @@ def publish_tables(out_dir: Path, manifest: Manifest, inventory: Inventory, base
     return manifest
 
 
-# One extraction at a time in-process; `stemwire run --workers N` swaps in a Dask task runner, whose
-# worker processes each hold their own pipeline.
+# One batch at a time in the flow's own process; `stemwire run --workers N` swaps in a pool of N
+# processes (task_runner_for), each holding its own pipeline and validator.
 @flow(name="stemwire-run", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))  # type: ignore[arg-type]
 def stemwire_run(
     raw_dir: Path,
@@ -62,9 +69,10 @@ def stemwire_run(
     max_bytes: int = MAX_BYTES,
     wait_seconds: float = 0.0,
     settle_seconds: float = SETTLE_SECONDS,
-    in_flight: int = IN_FLIGHT_BATCHES,
+    workers: int = 1,
 ) -> RunSummary:
-    with validation_process.for_one_run(), output_lock(out_dir, wait_seconds):
+    """`workers`: how many batches the task runner runs at once (the size of its pool)."""
+    with output_lock(out_dir, wait_seconds), _api_shared_with_workers():
         manifest = load_manifest(out_dir)
         inventory = take_inventory(raw_dir, out_dir, manifest, settle_seconds)
         summary = RunSummary()
@@ -74,10 +82,12 @@ def stemwire_run(
         save_manifest(out_dir, manifest)
         items = [(path, inventory.ids[path.name]) for path in inventory.to_read]
         pending: deque[PrefectFuture[str]] = deque()
-        todo = deque(batches(items, batch_size))
+        # Small runs are cut into enough batches to keep every worker busy.
+        size = max(1, min(batch_size, -(-len(items) // (IN_FLIGHT_PER_WORKER * max(1, workers)))))
+        todo = deque(batches(items, size))
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
-            while todo and len(pending) < max(1, in_flight):
+            while todo and len(pending) < IN_FLIGHT_PER_WORKER * max(1, workers):
                 pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes))
             extracted = unpack(pending.popleft().result())
             for outcome in extracted:
@@ -91,14 +101,43 @@ def stemwire_run(
         return summary
 
 
-def dask_task_runner(workers: int | None = None, address: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
-    """prefect-dask's runner on an existing scheduler, or on a local cluster of `workers` processes."""
+def _warm_worker() -> None:
+    """In each worker process, before its first batch: load the pipeline, compile the validator."""
+    from stemwire.flows.batch import warm_up
+
+    warm_up()
+
+
+@contextmanager
+def _api_shared_with_workers() -> Iterator[None]:
+    """Worker processes report to the API this flow run uses. Without PREFECT_API_URL, that is the
+    embedded server Prefect started for this process, and each worker would start one of its own
+    (~200 MB and seconds each): its address is put in the environment the workers inherit."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
     try:
-        from prefect_dask import DaskTaskRunner
-    except ImportError as exc:
-        raise RuntimeError("Dask support is an extra: pip install 'stemwire[dask]'") from exc
-    if address:
-        runner = DaskTaskRunner(address=address)
-    else:
-        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True})
-    return cast(TaskRunner[PrefectFuture[Any]], runner)
+        yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+
+
+def task_runner_for(workers: int, dask_address: str | None = None, dask: bool = False) -> TaskRunner[Any]:
+    """The one way batches run in parallel: a pool of `workers` processes (Prefect's process pool, or a
+    Dask cluster: local with `dask`, or the scheduler at `dask_address`), or, for one worker, the flow's
+    own process. Every worker extracts, validates and publishes whole batches; outputs do not depend
+    on which."""
+    if dask or dask_address:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("Dask support is an extra: pip install 'stemwire[dask]'") from exc
+        if dask_address:
+            return cast(TaskRunner[Any], DaskTaskRunner(address=dask_address))
+        kwargs = {"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        return cast(TaskRunner[Any], DaskTaskRunner(cluster_kwargs=kwargs))
+    if workers <= 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    return ProcessPoolTaskRunner(max_workers=workers, initializer=_warm_worker)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stemwire.flows.batch import ArticleOutcome
+from stemwire.flows.outcome import ArticleOutcome
 from stemwire.flows.output.inventory import Inventory
 from stemwire.flows.output.manifest import Manifest
 from stemwire.schemas.families import names

@@ -56,7 +56,7 @@ class Source(Model):
 class CellType(Model):
     key: str = Field(description="Gazetteer key of the cell type.")
     name: str = Field(description="Canonical English label (the Cell Ontology label where CL has the class).")
-    cl_id: str | None = Field(pattern=r"^CL:\d{7}$", description="Cell Ontology id, or null where CL has none.")
+    cl_id: str | None = Field(pattern=r"^CL:[0-9]{7}$", description="Cell Ontology id, or null where CL has none.")
     name_zh_hans: str = Field(description="The name in Simplified script.")
     name_zh_hant: str = Field(description="The name in Traditional script.")
     abbreviations: list[str] = Field(default_factory=list, description="Abbreviations the gazetteer knows.")
@@ -69,7 +69,9 @@ class CellType(Model):
 class Condition(Model):
     key: str = Field(description="Vocabulary key of the condition.")
     name: str = Field(description="Canonical English name.")
-    icd10: str | None = Field(pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$", description="WHO ICD-10 category, where one fits.")
+    icd10: str | None = Field(
+        pattern=r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$", description="WHO ICD-10 category, where one fits."
+    )
     name_zh: str = Field(description="The name as the article first writes it.")
     mention_count: int = Field(ge=1, description="How many times the article mentions it.")
 
@@ -108,7 +110,7 @@ class DateFact(Span):
 
 class DurationFact(Span):
     value: str = Field(
-        pattern=r"^P(?:(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|T(?:\d+(?:\.\d+)?[HMS])+)$",
+        pattern=r"^P(?:(?:[0-9]+(?:\.[0-9]+)?[YMWD])+(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?|T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)$",
         description="ISO 8601 duration: P12M, P7D, P6W, PT24H.",
     )
     kind: Literal["length", "time_point"] = Field(description="A span of time, or a point such as 第7天.")

@@ -10,8 +10,9 @@ import opencc
 from stemwire.extractors.pipeline import facts_of as doc_facts
 from stemwire.extractors.pipeline import run_pipeline
 from stemwire.extractors.script import to_analysis_text
-from stemwire.flows.batch import process_article, publish_article, remember
+from stemwire.flows.batch import process_article, publish_article
 from stemwire.flows.finalize import finalize
+from stemwire.flows.outcome import remember
 from stemwire.flows.output.inventory import Inventory
 from stemwire.flows.output.manifest import Manifest
 from stemwire.schemas.ids import article_id

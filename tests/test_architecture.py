@@ -21,7 +21,7 @@ FLOORS = [
     ["stemwire.api", "stemwire"],
     ["stemwire.flows.environment", "stemwire.flows.output"],
     ["stemwire.flows.publish"],
-    ["stemwire.flows.batch", "stemwire.flows.finalize", "stemwire.flows.summary", "stemwire.flows.validation_process"],
+    ["stemwire.flows.outcome", "stemwire.flows.batch", "stemwire.flows.finalize", "stemwire.flows.summary"],
     ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.extract"],
     ["stemwire.flows.quality"],
     ["stemwire.flows.cli", "stemwire.flows.cli_reference", "stemwire.flows"],

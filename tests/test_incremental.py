@@ -263,22 +263,17 @@ def test_kill_9_at_any_moment_then_rerun_leaves_consistent_output(tmp_path: Path
     assert len(list((out / "records").glob("*.json"))) == 36
 
 
-def test_a_two_worker_dask_cluster_publishes_what_the_default_runner_does(tmp_path: Path) -> None:
-    pytest.importorskip("prefect_dask")
-    from stemwire.flows.run_flow import dask_task_runner
+@pytest.mark.parametrize("dask", [False, True], ids=["process-pool", "dask"])
+def test_two_workers_publish_what_one_does(tmp_path: Path, dask: bool) -> None:
+    """Whatever runs the batches (the flow's own process, a pool of two processes, a local Dask
+    cluster), the published files are byte-identical."""
+    if dask:
+        pytest.importorskip("prefect_dask")
+    from stemwire.flows.run_flow import task_runner_for
 
     raw = raw_with(tmp_path, [*GOOD, "cardio-ipsc-hans", "knee-admsc-hans"])
-    run(raw, tmp_path / "default", batch_size=2)
-    dask_flow = stemwire_run.with_options(task_runner=dask_task_runner(workers=2))
-    summary = dask_flow(raw_dir=raw, out_dir=tmp_path / "dask", settle_seconds=0, batch_size=2)
+    run(raw, tmp_path / "one", batch_size=2)
+    pooled = stemwire_run.with_options(task_runner=task_runner_for(2, dask=dask))
+    summary = pooled(raw_dir=raw, out_dir=tmp_path / "two", settle_seconds=0, batch_size=2, workers=2)
     assert summary.published == 5
-    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "default")
-
-
-def test_ids_stay_unique_and_stable_when_names_collide() -> None:
-    from stemwire.flows.output.inventory import assign_ids
-    from stemwire.flows.output.manifest import Manifest
-
-    ids = assign_ids(["a.txt", "a.html", "a.md", "b.txt"], Manifest())
-    assert ids == {"a.html": "a", "a.md": "a-md", "a.txt": "a-txt", "b.txt": "b"}
-    assert len(set(ids.values())) == 4
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")

@@ -60,13 +60,13 @@ def adverse_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     schema = tmp_path / "article.schema.json"
     schema.write_text(export.render_schema(), encoding="utf-8")  # the schema `stemwire schema` would write
     monkeypatch.setattr(validation, "SCHEMA_PATH", schema)
-    validation.record_validator.cache_clear()
+    validation.clear_validators()
     build_pipeline.cache_clear()
     try:
         yield
     finally:
         unregister("adverse_events")
-        validation.record_validator.cache_clear()
+        validation.clear_validators()
         build_pipeline.cache_clear()
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from stemwire.flows.output.files import atomic_writers, write_json_atomic
+from stemwire.flows.output.layout import CSV_METADATA_FILE
 from stemwire.schemas import SCHEMA_VERSION
 from stemwire.schemas.families import columns as family_columns
 from stemwire.schemas.families import families, names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-METADATA_FILE = "csv-metadata.json"
 LIST_SEPARATOR = "|"  # keys and product names never contain it
 
 
@@ -185,5 +185,5 @@ def write_tables(
                 row[duplicate_of] = cell(repeats)
             for name in ("articles",) if repeats else columns:
                 writers[name].writerows(rows[name])
-    write_json_atomic(csv_dir / METADATA_FILE, table_group_metadata())
-    return [*paths, csv_dir / METADATA_FILE]
+    write_json_atomic(csv_dir / CSV_METADATA_FILE, table_group_metadata())
+    return [*paths, csv_dir / CSV_METADATA_FILE]

@@ -17,9 +17,9 @@ from pathlib import Path
 from pyld import jsonld
 from rdflib import Graph, URIRef
 
+from stemwire.flows.output.layout import CSV_METADATA_FILE, OutputLayout
 from stemwire.flows.publish.jsonld import local_document_loader
-from stemwire.flows.publish.tables import METADATA_FILE
-from stemwire.schemas.validation import record_errors
+from stemwire.schemas.validation import reference_errors
 
 SCHEMA = "https://schema.org/"
 MAX_SHOWN = 20
@@ -38,7 +38,7 @@ class Check:
 
 def _records(out_dir: Path) -> tuple[Check, dict[str, dict]]:
     check, records = Check("records match the JSON Schema"), {}
-    for path in sorted((out_dir / "records").glob("*.json")):
+    for path in sorted(OutputLayout(out_dir).records_dir.glob("*.json")):
         check.checked += 1
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -46,14 +46,14 @@ def _records(out_dir: Path) -> tuple[Check, dict[str, dict]]:
             check.problems.append(f"{path.name}: not JSON: {exc}")
             continue
         records[record.get("id", path.stem)] = record
-        check.problems += [f"{path.name}: {e}" for e in record_errors(record)]
+        check.problems += [f"{path.name}: {e}" for e in reference_errors(record)]
     return check, records
 
 
 def _jsonld(out_dir: Path) -> tuple[Check, Graph]:
     check, merged = Check("JSON-LD expands and converts to N-Quads (pyld), parses (rdflib)"), Graph()
     loader = local_document_loader(out_dir)
-    for path in sorted((out_dir / "jsonld").glob("*.jsonld")):
+    for path in sorted(OutputLayout(out_dir).jsonld_dir.glob("*.jsonld")):
         check.checked += 1
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -101,7 +101,7 @@ def _one_node_each(graph: Graph) -> Check:
 
 def _catalog(out_dir: Path, records: dict[str, dict]) -> Check:
     check = Check("catalog lists every record with its hash")
-    path = out_dir / "catalog.jsonld"
+    path = OutputLayout(out_dir).catalog
     if not path.exists():
         return Check(check.name, problems=["catalog.jsonld is missing"])
     catalog = json.loads(path.read_text(encoding="utf-8"))
@@ -121,10 +121,10 @@ def _catalog(out_dir: Path, records: dict[str, dict]) -> Check:
 def _tables(out_dir: Path) -> Check:
     from csvw import CSVW
 
-    metadata = out_dir / "csv" / METADATA_FILE
+    metadata = OutputLayout(out_dir).csv_metadata
     check = Check("CSV tables match their CSVW metadata (csvw)")
     if not metadata.exists():
-        return Check(check.name, problems=[f"csv/{METADATA_FILE} is missing"])
+        return Check(check.name, problems=[f"csv/{CSV_METADATA_FILE} is missing"])
     check.checked = len(json.loads(metadata.read_text(encoding="utf-8"))["tables"])
     try:
         tables = CSVW(str(metadata), validate=True, strict=True)
