@@ -7,6 +7,7 @@ record), which the flow records in the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from pathlib import Path
 
@@ -69,7 +70,13 @@ def process_batch(
     outcomes = []
     for path, article_id in items:
         outcome = process_article(path, article_id, max_bytes)
-        publish_article(outcome, out_dir, base_iri)
+        try:
+            publish_article(outcome, out_dir, base_iri)
+        except OSError as exc:  # disk full, read-only folder...: this article fails, the batch goes on
+            outcome.error = f"its outputs could not be written ({exc.strerror or exc})"
+            outcome.fact_counts = {}
+            with contextlib.suppress(OSError):
+                _record_outcome(outcome, OutputLayout(out_dir))
         outcome.record, outcome.converted = None, ""
         outcomes.append(outcome)
     return outcomes

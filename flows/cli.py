@@ -46,6 +46,7 @@ def run(
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
+    _require_absolute_iri(base_iri)
     from stemwire.flows.output.lock import OutputBusy, output_lock
 
     try:  # a clear message before Prefect starts; the flow takes the lock for itself
@@ -99,6 +100,8 @@ def print_summary(summary: Any, out: Path) -> None:
         console.print(f"duplicate: {article} repeats {original} (linked with sameAs, counted once)")
     for article in summary.withdrawn:
         console.print(f"withdrawn: {article} (its source file is gone)")
+    for note in summary.notes:
+        console.print(f"note: {note}")
     for path, reason in summary.not_ready:
         console.print(f"not ready: {path}: {reason}")
     if summary.failures:
@@ -126,6 +129,7 @@ def serve(
     if not raw.is_dir():
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
+    _require_absolute_iri(base_iri)
     configure_prefect_environment()
     if not os.environ.get("PREFECT_API_URL"):
         # Start a server, then serve from a child process that uses it, so that on Ctrl-C or SIGTERM
@@ -210,6 +214,9 @@ def evaluate_command(
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
     from stemwire.flows.quality.evaluate import evaluate, extract_folder
 
+    if not gold.is_dir() or not any(gold.glob("*.gold.json")):
+        err_console.print(f"[red]error:[/red] {gold}: no *.gold.json files there")
+        raise typer.Exit(2)
     raw_dir = raw or gold
     records, skipped = extract_folder(raw_dir)
     for reason in skipped:
@@ -237,6 +244,17 @@ def evaluate_command(
                 console.print(f"missed {kind} {missed}", markup=False)
             for extra in score.unexpected:
                 console.print(f"unexpected {kind} {extra}", markup=False)
+
+
+def _require_absolute_iri(base_iri: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_iri)
+    if not (parts.scheme and parts.netloc):
+        err_console.print(
+            f"[red]error:[/red] --base-iri {base_iri!r} is not an absolute IRI (e.g. https://example.org/)"
+        )
+        raise typer.Exit(2)
 
 
 def _require_output(out: Path) -> None:

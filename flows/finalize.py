@@ -106,6 +106,14 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
     return layout.report_index
 
 
+def derived_outputs_present(out_dir: Path) -> bool:
+    """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt)."""
+    layout = OutputLayout(out_dir)
+    tables = [layout.csv_dir / f"{name}.csv" for name in ("articles", *names())]
+    needed = [layout.context, layout.catalog, layout.csv_metadata, layout.report_index, *tables]
+    return all(path.exists() for path in needed)
+
+
 def finalize(
     out_dir: Path,
     manifest: Manifest,

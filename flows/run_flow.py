@@ -21,7 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
-from stemwire.flows.finalize import finalize
+from stemwire.flows.finalize import derived_outputs_present, finalize
 from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from stemwire.flows.output.lock import output_lock
@@ -76,8 +76,19 @@ def stemwire_run(
         manifest = load_manifest(out_dir)
         inventory = take_inventory(raw_dir, out_dir, manifest, settle_seconds)
         summary = RunSummary()
-        if not inventory.changes and manifest.tables_current:
+        if manifest.set_aside:
+            summary.notes.append(
+                f"the manifest was damaged: moved to {manifest.set_aside} and rebuilt from the records"
+            )
+        options = {"base_iri": base_iri, "bom": bom}
+        if manifest.options and manifest.options != options:
+            # The published files were written with other options: every article is published again.
+            summary.notes.append(f"options changed from {manifest.options}: every article is published again")
+            inventory.to_read += [raw_dir / name for name in inventory.unchanged]
+            inventory.unchanged = []
+        if not inventory.changes and manifest.tables_current and derived_outputs_present(out_dir):
             return close_summary(summary, inventory, manifest)
+        manifest.options = options
         manifest.tables_current = False
         save_manifest(out_dir, manifest)
         items = [(path, inventory.ids[path.name]) for path in inventory.to_read]

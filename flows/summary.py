@@ -19,6 +19,7 @@ class RunSummary:
     facts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(names(), 0))
     failures: list[tuple[str, str]] = field(default_factory=list)
     not_ready: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the run found and mended (a damaged manifest ...)
     withdrawn: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (article id, the article it repeats)
 
@@ -44,6 +45,7 @@ def close_summary(summary: RunSummary, inventory: Inventory, manifest: Manifest)
     summary.not_ready = inventory.not_ready
     summary.withdrawn = [manifest.entries[n].article_id for n in inventory.deleted]
     summary.duplicates = [(e.article_id, e.duplicate_of) for e in manifest.published() if e.duplicate_of]
+    summary.failures += inventory.rejected  # raw/ entries that are not read (links out of it, FIFOs, ...)
     # Files that failed before and have not changed since still fail: the exit status keeps saying so.
     summary.failures += [
         (e.path, f"{e.reason} (unchanged since an earlier run)")

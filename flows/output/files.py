@@ -17,9 +17,14 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def _temp_prefix(path: Path) -> str:
+    """A temporary name beside the file, hidden and short enough for any file name's limit."""
+    return f".{path.name[:40]}."
+
+
 def write_text_atomic(path: Path, content: str, encoding: str = "utf-8", durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(content)
@@ -59,7 +64,7 @@ def atomic_writers(paths: list[Path], encoding: str = "utf-8") -> Iterator[list[
             handles: list[IO[str]] = []
             for path in paths:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
                 temps.append(tmp)
                 handles.append(stack.enter_context(os.fdopen(fd, "w", encoding=encoding, newline="")))
             yield handles

@@ -12,10 +12,12 @@ OUT/.stemwire.lock            held by the run writing the folder
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 CONTEXT_FILE = "context.jsonld"
+MAX_NAME_BYTES = 200  # file names under OUT stay well below the 255-byte limit of file systems
 CSV_METADATA_FILE = "csv-metadata.json"
 
 
@@ -36,6 +38,10 @@ class OutputLayout:
         return self.pages_dir / f"{article_id}.html"
 
     def error(self, source_name: str) -> Path:
+        """errors/<source file name>.json; a name too long for that gets its start and a hash."""
+        if len(source_name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+            digest = hashlib.sha256(source_name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+            source_name = f"{source_name[:60]}-{digest}"
         return self.root / "errors" / f"{source_name}.json"
 
     def article_files(self, article_id: str) -> list[Path]:

@@ -1,0 +1,129 @@
+"""Hostile input and faults: one bad entry of raw/ never costs the folder, nothing outside raw/ is ever
+published, a damaged manifest never blocks a run or reassigns ids, and derived outputs come back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stemwire.flows import batch
+from stemwire.flows.cli import app
+from stemwire.flows.output.manifest import load_manifest
+from stemwire.flows.run_flow import stemwire_run
+from tests.helpers import FIXTURES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+GOOD = ("ms-hsct-hant", "islet-t1d-hans")
+
+
+def _raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in GOOD:
+        shutil.copy(FIXTURES / "articles" / f"{name}.txt", raw)
+    return raw
+
+
+def _run(raw: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]
+    return stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, **options)
+
+
+def test_bad_entries_beside_good_articles(tmp_path: Path) -> None:
+    raw = _raw(tmp_path)
+    secret = tmp_path / "outside.txt"
+    secret.write_text("标题\n这是raw之外的机密文件，2025年1月1日。\n", encoding="utf-8")
+    os.symlink(secret, raw / "leak.txt")
+    os.mkfifo(raw / "pipe.txt")
+    long_name = "a" * 240 + ".txt"  # 244 bytes: a temporary name built from it would pass 255
+    shutil.copy(FIXTURES / "articles" / "islet-t1d-hans.txt", raw / long_name)
+    bad_name = os.fsdecode(b"bad-\xff.txt")
+    shutil.copy(FIXTURES / "articles" / "islet-t1d-hans.txt", raw / bad_name)
+
+    summary = _run(raw, tmp_path / "out")
+    out = tmp_path / "out"
+    assert summary.published == 3  # the two good ones and the long name, under a bounded id
+    reasons = dict(summary.failures)
+    assert "outside the raw folder" in reasons[str(raw / "leak.txt")]
+    assert "not a regular file" in reasons[str(raw / "pipe.txt")]
+    assert any("not valid UTF-8" in r for p, r in summary.failures if p.startswith(str(raw / "bad-")))
+    published = " ".join(p.read_text(encoding="utf-8") for p in (out / "records").glob("*.json"))
+    assert "机密" not in published
+    assert all(len(p.name.encode()) <= 255 for p in out.rglob("*"))
+    assert max(len(p.stem) for p in (out / "records").glob("*.json")) <= 120
+    # and the next run says the same, without re-reading anything
+    again = _run(raw, out)
+    assert again.articles_read == 0 and len(again.failures) == 3
+
+
+@pytest.mark.parametrize("damage", ["", "not json at all\n", '{"version": 2, "tables_current": true}\n{"name": "ms'])
+def test_a_damaged_manifest_is_set_aside_and_ids_stay(tmp_path: Path, damage: str) -> None:
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    (raw / "extra.txt").write_text("标题\n一段没有事实的文字。\n", encoding="utf-8")
+    _run(raw, out)
+    ids = {e.name: e.article_id for e in load_manifest(out).entries.values()}
+    records = {p.name: p.read_bytes() for p in (out / "records").glob("*.json")}
+    (out / "state" / "manifest.jsonl").write_text(damage, encoding="utf-8")
+
+    summary = _run(raw, out)
+    assert any("manifest was damaged" in note for note in summary.notes)
+    assert list((out / "state").glob("manifest.jsonl.damaged-*"))
+    assert {e.name: e.article_id for e in load_manifest(out).entries.values()} == ids
+    assert {p.name: p.read_bytes() for p in (out / "records").glob("*.json")} == records
+
+
+def test_deleted_derived_outputs_come_back(tmp_path: Path) -> None:
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    for path in (
+        out / "catalog.jsonld",
+        out / "csv" / "metrics.csv",
+        out / "context.jsonld",
+        out / "report" / "index.html",
+    ):
+        before = path.read_bytes()
+        path.unlink()
+        summary = _run(raw, out)
+        assert summary.articles_read == 0 and path.read_bytes() == before, path
+
+
+def test_a_changed_option_republishes_every_article(tmp_path: Path) -> None:
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    summary = _run(raw, out, base_iri="https://other.example.org/")
+    assert summary.articles_read == len(GOOD)
+    for path in (out / "jsonld").glob("*.jsonld"):
+        assert json.loads(path.read_text(encoding="utf-8"))["@id"].startswith("https://other.example.org/")
+
+
+def test_an_article_whose_files_cannot_be_written_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    real = batch.write_article
+
+    def full_disk(record, converted, layout, base_iri):  # type: ignore[no-untyped-def]
+        if record["id"] == "ms-hsct-hant":
+            raise OSError(28, "No space left on device")
+        real(record, converted, layout, base_iri)
+
+    monkeypatch.setattr(batch, "write_article", full_disk)
+    summary = _run(raw, out)
+    assert summary.published == 1
+    (failure,) = summary.failures
+    assert "No space left on device" in failure[1]
+    manifest = load_manifest(out)
+    assert manifest.entries["islet-t1d-hans.txt"].status == "published"
+    assert manifest.entries["ms-hsct-hant.txt"].status == "failed"
+
+
+def test_operational_mistakes_get_one_line_and_status_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    raw = _raw(tmp_path)
+    result = runner.invoke(app, ["run", "--raw", str(raw), "--out", str(tmp_path / "o"), "--base-iri", "notaniri"])
+    assert result.exit_code == 2 and "not an absolute IRI" in result.output
+    result = runner.invoke(app, ["eval", "--gold", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no *.gold.json" in result.output
