@@ -8,6 +8,8 @@ names the reason.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,15 +85,29 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode_article(path: Path, max_bytes: int = MAX_BYTES) -> DecodedArticle:
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, read only if it is a regular file within the size limit: a FIFO or device
+    put in its place never blocks the read, and a huge file is refused before it is read."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ArticleError(path, "not a regular file (a FIFO, socket or device)")
+        if st.st_size > max_bytes:
+            raise ArticleError(path, f"file is {st.st_size} bytes, over the {max_bytes}-byte limit (--max-bytes)")
+        data = fh.read(max_bytes + 1)  # it may have grown since
+    if len(data) > max_bytes:
+        raise ArticleError(path, f"file is over the {max_bytes}-byte limit (--max-bytes)")
+    return data
+
+
+def decode_article(path: Path, max_bytes: int = MAX_BYTES) -> DecodedArticle:
+    data = read_limited(path, max_bytes)
     if not data.strip():
         raise ArticleError(path, "file is empty")
-    if len(data) > max_bytes:
-        raise ArticleError(path, f"file is {len(data)} bytes, over the {max_bytes}-byte limit")
     text, encoding = decode_bytes(path, data)
     return decoded_text(path, text, encoding, data, FORMATS.get(path.suffix.lower(), "text"))
 

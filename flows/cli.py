@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def run(
     except RuntimeError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    _stop_on_terminate()
     try:
         summary = flow_to_run(
             raw_dir=raw,
@@ -78,9 +80,28 @@ def run(
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(3) from None
+    except KeyboardInterrupt:
+        # What was committed stays published; the next run completes the rest and clears leftovers.
+        signum = _STOPPED_BY.get("signal", signal.SIGINT)
+        err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
+        raise typer.Exit(128 + signum) from None
     print_summary(summary, out)
     if summary.failures:
         raise typer.Exit(1)
+
+
+_STOPPED_BY: dict[str, int] = {}
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM stops a run the way Ctrl-C does (an exception that unwinds it, so Prefect shuts its
+    embedded server down and the lock is released), instead of ending the process on the spot."""
+
+    def stop(signum: int, frame: object) -> None:
+        _STOPPED_BY["signal"] = signum
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def print_summary(summary: Any, out: Path) -> None:

@@ -24,6 +24,8 @@ DEFAULTS = {
     "PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "true",
     "PREFECT_SERVER_DATABASE_TIMEOUT": "30",
+    # The embedded server gets 20 s to start by default; a loaded 2-core machine has been seen to need more.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
 
 

@@ -127,3 +127,59 @@ def test_operational_mistakes_get_one_line_and_status_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not an absolute IRI" in result.output
     result = runner.invoke(app, ["eval", "--gold", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "no *.gold.json" in result.output
+
+
+def test_a_huge_or_special_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from stemwire import ArticleError
+    from stemwire.extractors.decode import decode_article
+
+    sparse = tmp_path / "huge.txt"
+    with sparse.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # 3 GB of holes: reading it would need 3 GB of memory
+    with pytest.raises(ArticleError, match=r"over the 5000000-byte limit \(--max-bytes\)"):
+        decode_article(sparse)
+    fifo = tmp_path / "swapped.txt"
+    os.mkfifo(fifo)  # a file swapped for a FIFO after the inventory: the read must not block
+    with pytest.raises(ArticleError, match="not a regular file"):
+        decode_article(fifo)
+
+
+def _session_processes(session: int) -> list[int]:
+    """Processes still alive in a session (the run and everything it started)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(int(entry))
+    return alive
+
+
+def test_sigterm_stops_a_run_cleanly_and_the_next_run_finishes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from stemwire.flows.quality.synthetic import write_corpus
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_corpus(raw, 30)
+    command = [sys.executable, "-m", "stemwire.flows.cli", "run", "--raw", str(raw), "--out", str(out)]
+    proc = subprocess.Popen([*command, "--workers", "1", "--batch-size", "5"], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "records").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    deadline = time.monotonic() + 20
+    while _session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_processes(proc.pid) == [], "the run left processes behind (Prefect's server?)"
+    assert subprocess.run([*command, "--workers", "1"], check=False, timeout=300).returncode == 0
+    assert len(list((out / "records").glob("*.json"))) == 30
+    assert not list(out.rglob("*.tmp"))

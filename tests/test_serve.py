@@ -25,7 +25,7 @@ def start_serve(raw: Path, out: Path, home: Path, port: int) -> subprocess.Popen
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 150) -> None:
+def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         assert proc.poll() is None, f"serve exited with {proc.returncode}"
