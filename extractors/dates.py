@@ -107,7 +107,16 @@ def _starts(opens_at: str, text: str) -> tuple[int, ...] | None:
         return tuple(starts_of(_opening_scans()["era"], text))
     if opens_at == "month_initial":
         return tuple(starts_of(_opening_scans()["month_initial"], text))
+    name, space, _ = opens_at.partition("+space")
+    if name in _scans():
+        found = starts_of(_scans()[name], text)
+        return tuple(with_leading_space(text, found) if space else found)
     return None
+
+
+@lru_cache(maxsize=1)
+def _scans() -> dict[str, re.Pattern[str]]:
+    return {name: _compile(source) for name, source in _grammar()["scans"].items() if not name.startswith("_")}
 
 
 def _matches(kind: str, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -193,7 +202,7 @@ def _plausible(kind: str, m: re.Match[str], text: str, start: int) -> bool:
         if _words()["offset_directions"][g["dir"]] > 0:  # 48周后 inside a sentence counts from its event
             return _clause_start(text, start, "\n。！？!?")
         return _clause_start(text, start)
-    if kind == "nth_month":
+    if kind in ("nth_month", "nth_month_relative"):
         return (_num(g["nth"]) or 0) in range(1, 13)
     return True
 
@@ -218,9 +227,19 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> tuple[s
 @dataclass
 class _Context:
     dateline: dt.date | None
-    traditional: bool = False
+    original: str = ""
+    text: str = ""
     last_year: int | None = None
     last_year_line: int = -1
+    _traditional: bool | None = None
+
+    @property
+    def traditional(self) -> bool:
+        """The article is written in Traditional script (its two-digit years may be Minguo years);
+        counted only when a two-digit year asks."""
+        if self._traditional is None:
+            self._traditional = _is_traditional(self.original, self.text)
+        return self._traditional
 
 
 def _month_part(g: dict[str, Any]) -> tuple[int | None, int | None]:
@@ -296,7 +315,7 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> _Resolved | str |
         if month == 2 and day == 29 and _iso(year, 2, 29) is None:
             year -= year % 4  # 2月29日 without a year: the leap year before
         return _Resolved(year, month, day, True, True, reference)
-    if c.kind in ("relative_year", "relative_year_this_month", "nth_month") and g.get("rel") is not None:
+    if c.kind in ("relative_year", "relative_year_this_month", "nth_month_relative"):
         if g["rel"] in w["same_year"]:
             year, reference = ctx.last_year, str(ctx.last_year) if ctx.last_year else None
         elif ctx.dateline:
@@ -305,7 +324,7 @@ def _resolve(c: _Candidate, ctx: _Context, line_start: int) -> _Resolved | str |
             year = reference = None
         if year is None:
             return None
-        if c.kind == "nth_month":
+        if c.kind == "nth_month_relative":
             return _Resolved(year, _num(g["nth"]), None, True, False, reference)
         if c.kind == "relative_year_this_month":
             if ctx.dateline is None:
@@ -424,7 +443,7 @@ def find_dates(
     against `published` when the caller knows it, else against the dateline."""
     candidates = _candidates(text, layout, claims)
     dateline = _dateline_of(candidates, layout)
-    ctx = _Context(published or dateline, _is_traditional(original, text))
+    ctx = _Context(published or dateline, original, text)
     facts: list[DateFact] = []
     for c in candidates:
         if claims.overlaps(c.start, c.end):  # taken by the second end of a range just above

@@ -49,7 +49,9 @@ _ASCII = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CN_PIECE = rf"[{NUMERAL_CHARS}]"
 _PIECE = rf"(?:{_ASCII}|{_CN_PIECE})"
 _GAP = "[ ]{0,2}"
-MIXED_NUMBER = rf"(?:{_PIECE}(?:{_GAP}{_PIECE})*(?:{_GAP}{_W['decimal_point']}{_GAP}[{_FRACTION_DIGITS}](?:{_GAP}[{_FRACTION_DIGITS}])*)?)"
+# Atomic: a number never gives back characters, so a failing match costs one pass over it instead
+# of trying every way of splitting its digits into pieces.
+MIXED_NUMBER = rf"(?>{_PIECE}(?:{_GAP}{_PIECE})*(?:{_GAP}{_W['decimal_point']}{_GAP}[{_FRACTION_DIGITS}](?:{_GAP}[{_FRACTION_DIGITS}])*)?)"
 _ASCII_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TOKEN = re.compile(rf"\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]")
@@ -149,7 +151,8 @@ def _decimal(text: str, digit_strings: bool = False) -> Decimal | None:
         return None  # "1 2" is two numbers
     text = re.sub(r"\s+", "", _THOUSANDS.sub("", text))
     for word, value in _words()["tens_words"].items():
-        text = text.replace(word, parse_words_of(value))
+        if word in text:
+            text = text.replace(word, parse_words_of(value))
     if not text:
         return None
     if text == _words()["half"]:
@@ -171,6 +174,7 @@ def _decimal(text: str, digit_strings: bool = False) -> Decimal | None:
     return None if tokens is None else _read(tokens, digit_strings)
 
 
+@lru_cache(maxsize=16)
 def parse_words_of(value: int) -> str:
     """The numeral characters of a multiple of ten below 100 (20 -> 二十), for 廿 and 卅."""
     names = {v: k for k, v in reversed(_digits().items()) if k not in _words()["zero"]}
