@@ -9,14 +9,18 @@ from typing import Any, Literal
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
-from stemwire.extractors.numerals import CN_NUMERAL_CHARS, clean_number, parse_number
+from stemwire.extractors.numerals import MIXED_NUMBER, NUMERAL_CHARS, parse_number, plain_decimal
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import matches_at, starts_of, with_leading_space
 from stemwire.schemas.models import DurationFact, Qualifier
 
 # 或 joins two ends too where a length is given as "3或6个月".
 _RANGE = alternation("range_separators", extra=("或",))
-_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}半]+)"
+_NUM = rf"(?:{MIXED_NUMBER}|半)"
+# One unit of each designator in seconds (1Y = 12M, 1M = 30D): a later part of a compound length
+# must be shorter than one unit of the part before it (一年三个月, 8天20小时; not 6个月12周).
+_SECONDS = {"Y": 360 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400, "TH": 3600, "TM": 60, "TS": 1}
+_ORDER = tuple(_SECONDS)
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +37,7 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
-_OPENING = re.compile(rf"第|\d+|[{CN_NUMERAL_CHARS}半]+")
+_OPENING = re.compile(rf"第|\d+|[{NUMERAL_CHARS}半]+")
 
 
 def _openings(text: str) -> list[int]:
@@ -46,8 +50,68 @@ def _openings(text: str) -> list[int]:
 def iso_duration(value: float, designator: str, is_time: bool) -> str:
     if designator == "Y" and not is_time and not float(value).is_integer() and float(value * 12).is_integer():
         value, designator = value * 12, "M"  # 半年 = P6M, 1.5年 = P18M
-    number = clean_number(value)
+    number = plain_decimal(value)
     return f"PT{number}{designator}" if is_time else f"P{number}{designator}"
+
+
+def iso_compound(parts: dict[str, float]) -> str:
+    """One ISO 8601 duration for the parts of a compound length (keys as in _SECONDS). Years and
+    months alone add up to months (两年零三个月 = P27M), as a single 1.5年 gives P18M."""
+    if set(parts) == {"Y", "M"}:
+        return iso_duration(parts["Y"] * 12 + parts["M"], "M", False)
+    date = "".join(f"{plain_decimal(parts[k])}{k}" for k in _ORDER if k in parts and not k.startswith("T"))
+    time = "".join(f"{plain_decimal(parts[k])}{k[1]}" for k in _ORDER if k in parts and k.startswith("T"))
+    return "P" + date + ("T" + time if time else "")
+
+
+@lru_cache(maxsize=1)
+def _compound_part() -> re.Pattern[str]:
+    w = _words()
+    units = "|".join(sorted([*w["units"], *w["compound_only_units"]], key=len, reverse=True))
+    joiners = "|".join(w["compound_joiners"])
+    return re.compile(
+        rf"\s*(?P<join>{joiners})?\s*(?P<n>{MIXED_NUMBER})\s*(?P<more>多|余)?\s*(?P<unit>{units})(?P<half>半)?"
+    )
+
+
+def _key(designator: str, is_time: bool) -> str:
+    return "T" + designator if is_time else designator
+
+
+def _extend_compound(
+    text: str, m: re.Match[str], first: float, designator: str, is_time: bool
+) -> tuple[int, str] | None:
+    """A compound length that begins with the match (两年零三个月, 8天20小时, 一年又一个月21天): its
+    end and ISO value, or None when no further part follows."""
+    w = _words()
+    parts = {_key(designator, is_time): first}
+    previous = _key(designator, is_time)
+    end = m.end()
+    while (part := _compound_part().match(text, end)) is not None:
+        unit = part.group("unit")
+        if unit in w["compound_only_units"]:
+            d, t, after = w["compound_only_units"][unit]
+            if previous != after:
+                break
+        else:
+            d, t = w["units"][unit]
+        key = _key(d, t)
+        value = parse_number(part.group("n"))
+        if value is None or value <= 0 or key in parts:
+            break
+        if part.group("half") or unit.endswith("半月"):
+            value += 0.5
+        reordered = _ORDER.index(key) < _ORDER.index(previous)
+        if reordered and part.group("join") not in w["compound_reorder_joiners"]:
+            break
+        if not reordered and value * _SECONDS[key] >= _SECONDS[previous]:
+            break
+        after_text = text[part.end() : part.end() + 2]
+        if any(after_text.startswith(x) for x in w["not_after"]):
+            break
+        parts[key] = value
+        previous, end = key, part.end()
+    return None if len(parts) == 1 else (end, iso_compound(parts))
 
 
 def _qualifier(text: str, start: int, end: int, more: bool) -> Qualifier | None:
@@ -85,8 +149,8 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
         start = m.start("ordinal") if m.group("ordinal") else m.start("a")
         if not layout.is_content(start) or claims.overlaps(start, m.end()):
             continue
-        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
-            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "." + NUMERAL_CHARS + "点"):
+            continue  # a match never begins inside a number (十五点七个月 is 15.7 months or nothing)
         if m.group("a") == "半" and start > 0 and text[start - 1] in "上下":
             continue  # 上半年 / 下半年 name a half of the calendar year, not a length
         designator, is_time = units[m.group("unit")]
@@ -104,6 +168,24 @@ def find_durations(original: str, text: str, layout: Layout, claims: Claims) -> 
             continue
         qualifier = _qualifier(text, start, m.end(), bool(m.group("more")))
         kind: Literal["length", "time_point"] = "time_point" if m.group("ordinal") else "length"
+        compound = None
+        if len(values) == 1 and not m.group("ordinal") and values[0] is not None:
+            compound = _extend_compound(text, m, values[0], designator, is_time)
+        if compound is not None:
+            end, value = compound
+            more = bool(m.group("more")) or any(ch in text[m.end() : end] for ch in "多余")
+            facts.append(
+                DurationFact(
+                    start=start,
+                    end=end,
+                    text=original[start:end],
+                    value=value,
+                    kind=kind,
+                    qualifier="~" if more else _qualifier(text, start, end, False),
+                )
+            )
+            claims.add(start, end)
+            continue
         for i, v in enumerate(values):
             assert v is not None
             facts.append(

@@ -106,6 +106,16 @@ class DateFact(Span):
         description="event (in the text), dateline (the article's own date) or reference (in a cited entry)."
     )
     relative: bool = Field(description="Resolved from context (同年, 去年, 4月17日 without a year).")
+    underspecified: bool = Field(
+        default=False,
+        description="The text leaves part of the date out (4月20日 and 29日 give no year, 08年 no century): "
+        "the value takes the missing part from reference_date.",
+    )
+    reference_date: str | None = Field(
+        default=None,
+        description="What a relative or underspecified date was resolved against, ISO 8601: the publication "
+        "date or dateline (2025-03-14), or a year the text gave nearby (2018); null for dates the text gives in full.",
+    )
 
 
 class DurationFact(Span):

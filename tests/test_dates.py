@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from tests.helpers import both_scripts, facts_of
@@ -93,3 +95,113 @@ def test_record_keeps_unresolved_dates_apart_from_dated_facts() -> None:
     assert [(d.text, d.value) for d in record.unresolved_dates] == [("11月18日", None), ("上周三", None)]
     spans = {(m.start, m.end) for m in record.mentions if m.type == "date"}
     assert {(d.start, d.end) for d in record.unresolved_dates} <= spans
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("2015年三月3号启动入组。", ["2015-03-03"]),
+        ("二零一九年十一月二十日发布。", ["2019-11-20"]),
+        ("两千零八年五月完成首例。", ["2008-05"]),
+        ("会议于九月十八号举行。", ["2025-09-18"]),
+        ("结果本月十日公布。", ["2025-03-10"]),
+        ("去年本月十日提交了申请。", ["2024-03-10"]),
+        ("团队在后天公布数据。", ["2025-03-16"]),
+        ("大前天，患者出院。", ["2025-03-11"]),
+        ("昨日，公司发布公告。", ["2025-03-13"]),
+        ("上上周，研究获批。", ["2025-W09"]),
+        ("下下周日召开会议。", ["2025-03-30"]),
+        ("上礼拜二公布结果。", ["2025-03-04"]),
+        ("这个星期一完成给药。", ["2025-03-10"]),
+        ("下周周六举行发布会。", ["2025-03-22"]),
+        ("5年前，该疗法尚在动物实验阶段。", ["2020"]),
+        ("他三天前接受了治疗。", ["2025-03-11"]),
+        ("08年时团队开始研究。", ["2008"]),
+        ("15年3月2日首例患者入组。", ["2015-03-02"]),
+        ("试验于1995-1997年进行。", ["1995", "1997"]),
+        ("数据覆盖从2016到2018的病例。", ["2016", "2018"]),
+        ("入组在2019年6月1日-6月30日完成。", ["2019-06-01", "2019-06-30"]),
+        ("研究在5月至8月进行。", ["2025-05", "2025-08"]),
+        ("三月到五月为随访期。", ["2025-03", "2025-05"]),
+        ("2021年的第三个月启动。", ["2021-03"]),
+        ("样本于12日送检。", ["2025-03-12"]),
+        ("新华社北京12日电 研究发表。", ["2025-03-12"]),
+        ("会议将在2月29日召开。", ["2024-02-29"]),  # no 29 February in 2025: the leap year before
+        ("民国三年成立。", ["1914"]),
+    ],
+)
+def test_more_date_forms_in_both_scripts(body: str, expected: list[str]) -> None:
+    for text in both_scripts(DATELINE + body):
+        assert values(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "患者术后48周后复查。",  # an offset from the operation, not from the publication date
+        "治疗3个月后评估疗效。",
+        "后天性免疫缺陷患者不纳入。",  # 后天 = acquired
+        "本周期共给药三次。",  # 周期 is a cycle, not this week
+        "两千年前就有记载。",  # two thousand years ago, not the year 2000
+        "患者连续7日服药。",  # a length, not the 7th
+        "随访两三个月。",
+        "患者的30日死亡率为5%。",  # a 30-day mortality, not the 30th
+        "纳入6月至12月龄的婴儿。",  # ages in months
+    ],
+)
+def test_lookalikes_are_not_dates(body: str) -> None:
+    for text in both_scripts(DATELINE + body):
+        assert values(text) == [], text
+
+
+def test_underspecified_dates_carry_their_reference_and_a_flag() -> None:
+    for text in both_scripts(DATELINE + "4月20日公布，08年起研究，2024年5月6日完成。"):
+        dates = [d for d in facts_of(text)["dates"] if d.role == "event"]
+        assert [(d.value, d.underspecified, d.reference_date) for d in dates] == [
+            ("2025-04-20", True, "2025-03-14"),
+            ("2008", True, "2025-03-14"),
+            ("2024-05-06", False, None),
+        ]
+
+
+def test_date_grammar_data_integrity() -> None:
+    """Every pattern compiles, every reference resolves, every word is in Simplified script."""
+    import re
+
+    import opencc
+
+    from stemwire.extractors import dates
+    from stemwire.extractors.grammar import expand, references
+    from stemwire.extractors.lexicon import words as lexicon_words
+    from stemwire.extractors.resources import load_json
+
+    grammar, date_words = load_json("date_patterns.json"), load_json("date_words.json")
+    sources = [s["regex"] for s in grammar["patterns"].values()]
+    sources += list(grammar["fragments"].values()) + list(grammar["continuations"].values())
+    for source in sources:
+        for src, name in references(source):
+            if src == "w":
+                assert name in date_words, name
+            elif src == "lex":
+                assert lexicon_words(name), name
+            else:
+                assert name in grammar["fragments"], name
+        re.compile(expand(source, grammar["fragments"], date_words))
+    scans = {k for k in grammar["scans"] if not k.startswith("_")}
+    for name in scans:
+        re.compile(expand(grammar["scans"][name], grammar["fragments"], date_words))
+    assert {s["opens_at"].removesuffix("+space") for s in grammar["patterns"].values()} <= scans | {
+        "digits",
+        "digits_space",
+        "numerals",
+        "numerals_space",
+        "era",
+        "month_initial",
+        "words",
+    }
+    assert [kind for kind, _ in dates._patterns()] == list(grammar["patterns"])
+    t2s = opencc.OpenCC("t2s")
+    for name in ("date_patterns.json", "date_words.json", "duration_units.json", "numerals.json"):
+        raw = json.dumps(load_json(name), ensure_ascii=False)
+        chinese = "".join(ch for ch in raw if "\u4e00" <= ch <= "\u9fff")
+        assert t2s.convert(chinese) == chinese, name

@@ -27,6 +27,16 @@ def values(text: str) -> list[str]:
         ("注射后1、3、6个月复查。", ["P1M", "P3M", "P6M"]),
         ("于3和6个月时评估。", ["P3M", "P6M"]),
         ("治疗两个半月。", ["P2.5M"]),
+        ("患者住院两年零三个月。", ["P27M"]),
+        ("观察期为1年2个月。", ["P14M"]),
+        ("疗程持续8天20小时。", ["P8DT20H"]),
+        ("距离截止还有3天5时。", ["P3DT5H"]),
+        ("全程耗时6小时15分。", ["PT6H15M"]),
+        ("培养了两周又四天。", ["P2W4D"]),
+        ("实验进行了五天又一个月。", ["P1M5D"]),  # a part out of order, joined by 又
+        ("随访二十一点五个月。", ["P21.5M"]),
+        ("随访廿四个月。", ["P24M"]),
+        ("中位生存期为十五点七个月。", ["P15.7M"]),
     ],
 )
 def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
@@ -47,8 +57,21 @@ def test_durations_in_both_scripts(body: str, expected: list[str]) -> None:
         "（本文阅读时长：3分钟）",
         "电话：400-810-1234",
         "自民国112年起收案。",  # a Minguo year, not 112 years
+        "患者年满18周岁。",  # an age, not 18 weeks
+        "纳入65岁以上的老人。",
+        "随访三四个月后复查。",  # three or four months: no single value
     ],
 )
 def test_not_durations(body: str) -> None:
     for text in both_scripts(body):
         assert values(text) == []
+
+
+def test_compound_parts_must_shrink() -> None:
+    """6个月12周 are two lengths side by side, never one of 6 months and 12 weeks."""
+    assert values("分别于6个月12周评估。") == ["P6M", "P12W"]
+
+
+def test_compound_with_more_is_approximate() -> None:
+    facts = facts_of("标题\n已经过去一年多三个月。")["durations"]
+    assert [(d.value, d.qualifier) for d in facts] == [("P15M", "~")]
