@@ -77,9 +77,10 @@ def find_references(original: str, text: str, layout: Layout, claims: Claims) ->
 def _citation_numbers(group: str) -> list[int]:
     numbers: list[int] = []
     for part in re.split(r"\s*[,，]\s*", group):
-        if re.search(r"[\-–]", part):
-            lo, hi = (int(x) for x in re.split(r"\s*[\-–]\s*", part))
+        ends = [int(x) for x in re.split(r"\s*[\-–]\s*", part) if x.isdigit()]
+        if len(ends) == 2:  # a range, [3-5]
+            lo, hi = ends
             numbers += list(range(lo, hi + 1)) if 0 < hi - lo < 50 else [lo, hi]
-        else:
-            numbers.append(int(part))
+        else:  # one number, or a chain such as [1-2-3]: each number it names
+            numbers += ends
     return numbers

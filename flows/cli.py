@@ -226,15 +226,33 @@ def extract(
         raise typer.Exit(1 if jsonl else 2)
 
 
-@app.command(name="eval", epilog="Example:  stemwire eval --gold ../shared/corpus/dev --raw ../shared/corpus/dev")
+_EVAL_EXAMPLES = """Example:  stemwire eval --gold ../shared/corpus/dev --raw ../shared/corpus/dev
+
+More:
+
+    stemwire eval --suite ../shared/external/recognizers-text/cases.jsonl
+"""
+
+
+@app.command(name="eval", epilog=_EVAL_EXAMPLES)
 def evaluate_command(
-    gold: Path = typer.Option(..., help="Folder of *.gold.json files."),
+    gold: Path = typer.Option(None, help="Folder of *.gold.json files."),
     raw: Path = typer.Option(None, help="Folder of the articles (default: the gold folder)."),
+    suite: Path = typer.Option(
+        None, help="A time-expression test suite (cases.jsonl): its figures per type and category, in both scripts."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed and unexpected facts."),
 ) -> None:
     """Extract the gold set's articles and print precision, recall and F1 per fact type."""
     from stemwire.flows.quality.evaluate import evaluate, extract_folder
 
+    if gold is None and suite is None:
+        err_console.print("[red]error:[/red] give --gold DIR, --suite FILE, or both")
+        raise typer.Exit(2)
+    if suite is not None:
+        _print_suite(suite, verbose)
+    if gold is None:
+        return
     if not gold.is_dir() or not any(gold.glob("*.gold.json")):
         err_console.print(f"[red]error:[/red] {gold}: no *.gold.json files there")
         raise typer.Exit(2)
@@ -265,6 +283,18 @@ def evaluate_command(
                 console.print(f"missed {kind} {missed}", markup=False)
             for extra in score.unexpected:
                 console.print(f"unexpected {kind} {extra}", markup=False)
+
+
+def _print_suite(suite: Path, verbose: bool) -> None:
+    from stemwire.flows.quality.time_suite import suite_report
+
+    if not suite.is_file():
+        err_console.print(f"[red]error:[/red] {suite}: no such suite file")
+        raise typer.Exit(2)
+    table, misses = suite_report(suite)
+    console.print(table)
+    for miss in misses if verbose else []:
+        console.print(miss, markup=False)
 
 
 def _require_absolute_iri(base_iri: str) -> None:
@@ -327,19 +357,12 @@ def bench(
     json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
 ) -> None:
     """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
-    from stemwire.flows.quality.bench import ABOVE, SHOWN, TARGETS, run_bench, verdicts
+    from stemwire.flows.quality.bench import TARGETS, bench_table, run_bench, verdicts
 
     console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")
     figures = run_bench(articles)
     ok = verdicts(figures)
-    table = Table(title=f"stemwire bench, N={articles}, {figures['machine']['cpus']} CPUs")
-    for column in ("figure", "value", "target", "met"):
-        table.add_column(column, justify="left" if column == "figure" else "right")
-    for label, key in SHOWN:
-        value = figures[key]
-        target = f"{'>=' if key in ABOVE else '<='} {TARGETS[key]}" if key in TARGETS else ""
-        met = ("[green]yes[/green]" if ok[key] else "[red]no[/red]") if key in TARGETS else ""
-        table.add_row(label, "-" if value is None else f"{value:.3f}", target, met)
+    table = bench_table(figures, ok)
     console.print(table)
     console.print(f"machine: {figures['machine']}")
     if json_file:

@@ -170,7 +170,7 @@ def test_date_grammar_data_integrity() -> None:
 
     import opencc
 
-    from stemwire.extractors import dates
+    from stemwire.extractors import date_candidates
     from stemwire.extractors.grammar import expand, references
     from stemwire.extractors.lexicon import words as lexicon_words
     from stemwire.extractors.resources import load_json
@@ -199,7 +199,7 @@ def test_date_grammar_data_integrity() -> None:
         "month_initial",
         "words",
     }
-    assert [kind for kind, _ in dates._patterns()] == list(grammar["patterns"])
+    assert [kind for kind, _ in date_candidates.patterns()] == list(grammar["patterns"])
     t2s = opencc.OpenCC("t2s")
     for name in ("date_patterns.json", "date_words.json", "duration_units.json", "numerals.json"):
         raw = json.dumps(load_json(name), ensure_ascii=False)

@@ -11,7 +11,7 @@ from functools import lru_cache, partial
 
 import pytest
 
-from stemwire.extractors import dates, durations, metrics, trials
+from stemwire.extractors import date_candidates, durations, metrics, trials
 from stemwire.extractors.scan import matches_at
 from stemwire.extractors.script import to_analysis_text
 from stemwire.flows.quality.synthetic import article_text
@@ -44,8 +44,8 @@ def _texts() -> list[str]:
 def _anchored() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], Iterator[re.Match[str]]]]]:
     for name in metrics._patterns():
         yield f"metrics.{name}", metrics._patterns()[name], partial(metrics._matches, name)
-    for kind, rx in dates._patterns():
-        yield f"dates.{kind}", rx, partial(dates._matches, kind, rx)
+    for kind, rx in date_candidates.patterns():
+        yield f"dates.{kind}", rx, partial(date_candidates.matches, kind, rx)
     for i, rx in enumerate(trials._enrollment_patterns()):
         yield f"enrollment.{i}", rx, partial(trials._enrollment_matches, i, rx)
     for reg in trials.registries():

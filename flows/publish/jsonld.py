@@ -98,6 +98,15 @@ def _span(item: dict[str, Any]) -> dict[str, Any]:
     return {"start": item["start"], "end": item["end"], "text": item["text"]}
 
 
+def _date(d: dict[str, Any]) -> dict[str, Any]:
+    node = {"@type": "DateMention", "isoValue": d["value"], "precision": d["precision"], "role": d["role"], **_span(d)}
+    if d.get("underspecified"):  # the text leaves part of it out: say what filled it in
+        node["underspecified"] = True
+    if d.get("reference_date"):
+        node["referenceDate"] = d["reference_date"]
+    return node
+
+
 def _fact(family: FactFamily, fact: dict[str, Any]) -> dict[str, Any]:
     """A fact of a family with no schema.org mapping of its own: typed by its model, each column a
     property of the stemwire vocabulary (sw:), its span as every mention's."""
@@ -247,11 +256,7 @@ def article_document(
         "studies": [_study(s, study_iris[s["id"]], record["metrics"]) for s in record["studies"]],
         # Results no study claims stay with the article.
         "variableMeasured": [_metric(m) for m in record["metrics"] if m.get("study") not in study_iris],
-        "dates": [
-            {"@type": "DateMention", "isoValue": d["value"], "precision": d["precision"], "role": d["role"], **_span(d)}
-            for d in record["dates"]
-            if d["value"]
-        ],
+        "dates": [_date(d) for d in record["dates"] if d["value"]],
         "durations": [
             {"@type": "DurationMention", "isoValue": d["value"], "kind": d["kind"], **_span(d)}
             for d in record["durations"]

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import opencc
+from rich.table import Table
 
 from stemwire.extractors.article import extract_article
 from stemwire.flows.output.layout import OutputLayout
@@ -233,3 +234,16 @@ SHOWN = [
     ("peak memory at 4N, MB", "peak_rss_mb_4n"),
     ("memory growth N -> 4N", "rss_growth_4n"),
 ]
+
+
+def bench_table(figures: dict[str, Any], met: dict[str, bool]) -> Table:
+    """The figures beside their targets, as the terminal shows them."""
+    table = Table(title=f"stemwire bench, N={figures['articles']}, {figures['machine']['cpus']} CPUs")
+    for column in ("figure", "value", "target", "met"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for label, key in SHOWN:
+        value = figures[key]
+        target = f"{'>=' if key in ABOVE else '<='} {TARGETS[key]}" if key in TARGETS else ""
+        ok = ("[green]yes[/green]" if met[key] else "[red]no[/red]") if key in TARGETS else ""
+        table.add_row(label, "-" if value is None else f"{value:.3f}", target, ok)
+    return table

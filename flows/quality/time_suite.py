@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import opencc
+from rich.table import Table
 
 from stemwire import extract_text
 from stemwire.extractors.errors import ArticleError
@@ -165,3 +166,21 @@ def score_suite(path: Path, script: str = "hans") -> SuiteScore:
             if valued and not right:
                 score.misses.append({"id": case["id"], "text": m["text"], "category": gold["category"]})
     return score
+
+
+def suite_report(suite: Path) -> tuple[Table, list[str]]:
+    """The suite's figures per type and category in both scripts, as a table, and its misses."""
+    scores = {script: score_suite(suite, script) for script in ("hans", "hant")}
+    figures = {script: score.figures() for script, score in scores.items()}
+    table = Table(title=f"time expressions: {suite}")
+    for column in ("type / category", "mentions", "detected", "values right (Simplified)", "(Traditional)"):
+        table.add_column(column, justify="left" if column.startswith("type") else "right")
+    for group in ("types", "categories"):
+        for name, tally in figures["hans"][group].items():
+            hant = figures["hant"][group][name]["values"]
+            label = name if group == "types" else f"  {name}"
+            table.add_row(
+                label, str(tally["mentions"]), f"{tally['detected']:.2f}", f"{tally['values']:.2f}", f"{hant:.2f}"
+            )
+    misses = [f"wrong or no value: {m['category']} {m['text']} ({m['id']})" for m in scores["hans"].misses]
+    return table, misses
