@@ -94,6 +94,7 @@ class _Patterns:
     related_heading: re.Pattern[str]
     citation: re.Pattern[str]
     glued_date: re.Pattern[str]
+    roc_year_heading: re.Pattern[str]
 
 
 _FULL_DATE = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
@@ -112,9 +113,10 @@ def _patterns() -> _Patterns:
         # English date (17 April 2014, April 17, 2014).
         date_like=re.compile(
             r"(?:19|20)\d{2}\s*(?:[-/.年])\s*\d{1,2}|民国\s*\d{2,3}\s*年|\d{1,2}月\d{1,2}日电"
-            r"|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
+            r"|\b(?:19|20)\d{2}\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
         ),
         chrome=re.compile(data["chrome"], re.I),
+        roc_year_heading=re.compile(data["roc_year_heading"]),
         nav_separators=re.compile(data["nav_separators"]),
         metadata_cue=re.compile(data["metadata_cue"], re.I),
         metadata_line=re.compile(data["metadata_line"], re.I),
@@ -124,14 +126,14 @@ def _patterns() -> _Patterns:
         citation=re.compile(data["citation"], re.I),
         # A headline with its date glued before or after it ("2026-01-09 标题", "标题 date 2026-01-09").
         glued_date=re.compile(
-            rf"^(?P<lead>\s*(?:date\s*)?{_FULL_DATE}\s+)(?=\S)|(?<=\S)(?P<tail>\s*(?:date\s*)?{_FULL_DATE}\s*)$",
+            rf"^\s*(?P<lead>(?:date\s*)?{_FULL_DATE})(?=\s+\S)|(?<=\S\s)\s*(?P<tail>(?:date\s*)?{_FULL_DATE})\s*$",
             re.I,
         ),
     )
 
 
 # Why a line is page furniture rather than article (Line.reason).
-Furniture = Literal["", "chrome", "navigation", "metadata", "related", "duplicate", "citation", "date"]
+Furniture = Literal["", "chrome", "navigation", "metadata", "related", "duplicate", "citation", "date", "roc_year"]
 _NAV_ITEM_CHARS = 8
 _SENTENCE_MARK = re.compile(r",(?!\s*\d)|[。；;]")  # a comma of prose, not of "April 17, 2014"
 _DUPLICATE_MIN_CHARS = 20
@@ -155,6 +157,8 @@ def _furniture(stripped: str) -> Furniture:
         return "metadata"
     if p.citation.match(stripped):
         return "citation"
+    if p.roc_year_heading.match(stripped):
+        return "roc_year"
     if p.metadata_line.match(stripped) and len(stripped) <= 60:
         return "metadata"
     if p.chrome.search(stripped) and (len(stripped) <= 120 or p.chrome.match(stripped)):
@@ -202,14 +206,26 @@ def _publication_line(stripped: str) -> bool:
     return not p.modification_cue.search(stripped) or bool(p.publication_cue.search(stripped))
 
 
+def _headline_with_date(stripped: str) -> bool:
+    """A headline with its date glued on ("标题 date 2026-01-09"), not a metadata line."""
+    p = _patterns()
+    m = p.glued_date.search(stripped)
+    if m is None:
+        return False
+    rest = (stripped[: m.start()] + stripped[m.end() :]).strip()
+    return len(rest) >= 6 and not _furniture(rest) and not p.metadata_cue.search(rest)
+
+
 def _split_glued_date(text: str, start: int, end: int) -> list[tuple[int, int, LineKind]]:
     """A title line with its date glued on: the headline as the title, the date as a dateline."""
     m = _patterns().glued_date.search(text, start, end)
     if m is None:
         return [(start, end, "title")]
+    # The split falls at the date's own edge, never inside the whitespace beside it: a headline whose
+    # inserted readings were taken out (extractors/repair.py) has its padding there.
     if m.group("lead"):
-        return [(start, m.end(), "dateline"), (m.end(), end, "title")]
-    return [(start, m.start(), "title"), (m.start(), end, "dateline")]
+        return [(start, m.end("lead"), "dateline"), (m.end("lead"), end, "title")]
+    return [(start, m.start("tail"), "title"), (m.start("tail"), end, "dateline")]
 
 
 def analyse_layout(text: str) -> Layout:
@@ -222,7 +238,14 @@ def analyse_layout(text: str) -> Layout:
     stripped_lines = [text[s:e].strip() for s, e in raw_lines]
     furniture = [_furniture(line) if line else "" for line in stripped_lines]
     # The title: the first line that is not page furniture (skip links, navigation, metadata).
-    title_index = next((i for i, line in enumerate(stripped_lines) if line and not furniture[i]), None)
+    title_index = next(
+        (
+            i
+            for i, line in enumerate(stripped_lines)
+            if line and (not furniture[i] or (furniture[i] in ("metadata", "date") and _headline_with_date(line)))
+        ),
+        None,
+    )
     if title_index is None:  # a page of furniture only: nothing is its title
         title_index = len(raw_lines)
 
@@ -259,6 +282,8 @@ def analyse_layout(text: str) -> Layout:
             kind = "dateline"
         elif reason == "citation" and not body_started:
             kind = "reference"
+        elif reason == "roc_year":
+            kind = "heading"  # content: the dates it heads take their year from it
         elif reason in ("chrome", "navigation", "metadata", "related", "date") and (
             i < title_index or reason != "date"
         ):
@@ -277,7 +302,11 @@ def analyse_layout(text: str) -> Layout:
             sections.append(Section(len(sections), start, end, chunk.strip()))
         lines.append(
             Line(
-                start, end, kind, len(sections) - 1, reason if kind in ("boilerplate", "reference", "dateline") else ""
+                start,
+                end,
+                kind,
+                len(sections) - 1,
+                reason if kind in ("boilerplate", "reference", "dateline") or reason == "roc_year" else "",
             )
         )
     sections = [

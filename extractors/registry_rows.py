@@ -9,9 +9,9 @@ are data (data/registry_rows.json).
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from stemwire.extractors.resources import load_json
 

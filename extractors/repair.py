@@ -14,6 +14,12 @@ original), so damage is neutralised by rewriting, never by deleting:
   (CD133?阳性) becomes a space, so it no longer ends a sentence.
 - A Markdown image remnant in a text paste (![](…)) becomes spaces: its address holds no facts.
 - 、 between two phase numerals before 期 (Ⅰ、Ⅱ期) becomes '/', the combined phase it means.
+- A Taiwan government heading with its ROC year (103年卫生福利部新闻, 103 = 2014) gets the Gregorian
+  year (2014年生福利部新闻): the four digits take the place of the first character after 年, a choice
+  that costs one character of the heading's organisation name in the analysis text (the original
+  keeps it) and lets the dates under the heading (4月30日) take their year from it.
+- An English day-month-year date (Published: 17 April 2014) is written year first (2014 April 17):
+  the same characters, the same span, in the order the date grammar reads.
 
 Each rule is a regular expression in data/repairs.json; `Repair` records what was changed where.
 """
@@ -42,6 +48,8 @@ class _Rules:
     lost_character: re.Pattern[str]
     markdown_image: re.Pattern[str]
     phase_list: re.Pattern[str]
+    day_month_year: re.Pattern[str]
+    roc_year_heading: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +62,8 @@ def _rules() -> _Rules:
         lost_character=re.compile(data["lost_character"]),
         markdown_image=re.compile(data["markdown_image"]),
         phase_list=re.compile(data["phase_list"]),
+        day_month_year=re.compile(data["day_month_year"]),
+        roc_year_heading=re.compile(data["roc_year_heading"]),
     )
 
 
@@ -93,6 +103,19 @@ def _close_readings(text: str, readings: list[re.Match[str]]) -> str:
     return "".join(out)
 
 
+def _roc_headings(text: str, repairs: list[Repair]) -> str:
+    def gregorian(m: re.Match[str]) -> str:
+        year = int(m.group("year")) + 1911
+        if not 1912 <= year <= 2100:
+            return m.group()
+        repairs.append(Repair("roc_year_heading", m.start("year"), m.end("spare")))
+        replacement = f"{year}年"
+        width = m.end("spare") - m.start("year")
+        return m.group("lead") + replacement.rjust(width)
+
+    return _rules().roc_year_heading.sub(gregorian, text)
+
+
 def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:
     """The analysis text with damage neutralised (same length), and what was repaired."""
     r = _rules()
@@ -114,5 +137,14 @@ def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:
         for m in found:
             chars[m.start() : m.end()] = fill * (m.end() - m.start()) if fill == " " else fill
             repairs.append(Repair(kind, m.start(), m.end()))
+        text = "".join(chars)
+    if "年" in text:
+        text = _roc_headings(text, repairs)
+    english = list(r.day_month_year.finditer(text))
+    if english:
+        chars = list(text)
+        for m in english:
+            chars[m.start() : m.end()] = f"{m.group('y')} {m.group('mon')} {m.group('d')}"
+            repairs.append(Repair("day_month_year", m.start(), m.end()))
         text = "".join(chars)
     return text, repairs
