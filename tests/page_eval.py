@@ -26,7 +26,8 @@ PAGE_SUFFIXES = (".txt", ".md", ".html")
 
 
 def page_paths() -> list[Path]:
-    return sorted(p for p in PAGES.iterdir() if p.suffix in PAGE_SUFFIXES)
+    """Every page that has a gold file (the folder's README is not a page)."""
+    return sorted(p for p in PAGES.iterdir() if p.suffix in PAGE_SUFFIXES and (PAGES / f"{p.name}.gold.json").exists())
 
 
 def score_pages(out: Path, verbose: bool = False) -> tuple[dict[str, Any], list[str], str]:

@@ -126,3 +126,43 @@ def test_footer_copyright_year_is_not_a_publication_date() -> None:
     record = extract_text("干细胞治疗心衰研究获新进展\n研究纳入30名患者。\nCopyright © 2023 某网 版权所有\n")
     assert record.date_published is None
     assert record.dates == []
+
+
+def test_html_news_page_with_chrome_and_related_block() -> None:
+    """The issue's check: navigation bar, breadcrumb, share bar, meta tags and a related-reading block."""
+    record = extract_file(Path(__file__).parent / "fixtures" / "pages" / "stroke-news-hans.html")
+    assert record.title == "神经干细胞治疗缺血性脑卒中Ⅱ期研究达到主要终点"
+    assert record.date_published == "2026-01-09"
+    assert [(t.registry_id, t.phase, t.enrollment) for t in record.trials] == [("NCT04631406", "2", 120)]
+    assert [c.name for c in record.cell_types] == ["neural stem cell"]
+    assert not {"2025-12-01", "2025-11-20"} & {d.value for d in record.dates}
+    assert 8.2 not in [m.value for m in record.metrics]
+    for chrome in ("跳到主要内容", "分享到", "版权所有", "相关阅读", "首页"):
+        assert chrome not in record.text
+
+
+def test_page_data_files_compile() -> None:
+    import re
+
+    from stemwire.extractors.resources import load_json
+
+    layout = load_json("layout.json")
+    for key in ("chrome", "nav_separators", "metadata_cue", "metadata_line", "modification_cue", "publication_cue"):
+        re.compile(layout[key])
+    for key in ("related_heading", "citation", "roc_year_heading"):
+        re.compile(layout[key])
+    repairs = load_json("repairs.json")
+    for key in (
+        "pinyin",
+        "cjk",
+        "lost_character",
+        "markdown_image",
+        "phase_list",
+        "day_month_year",
+        "roc_year_heading",
+    ):
+        re.compile(repairs[key])
+    fields = load_json("registry_rows.json")["fields"]
+    assert set(fields) == {"id", "phase", "enrollment", "other"}
+    labels = [label for group in fields.values() for label in group]
+    assert len(labels) == len(set(labels)), "a registry label listed twice"
