@@ -135,6 +135,7 @@ def _patterns() -> _Patterns:
 # Why a line is page furniture rather than article (Line.reason).
 Furniture = Literal["", "chrome", "navigation", "metadata", "related", "duplicate", "citation", "date", "roc_year"]
 _NAV_ITEM_CHARS = 8
+_DATELINE_REACH = 4  # non-blank lines under the title where the page's dateline can stand
 _SENTENCE_MARK = re.compile(r",(?!\s*\d)|[。；;]")  # a comma of prose, not of "April 17, 2014"
 _DUPLICATE_MIN_CHARS = 20
 
@@ -255,8 +256,13 @@ def analyse_layout(text: str) -> Layout:
     in_related = False
     dateline_seen = False
     body_started = False
+    # How many non-blank lines stand between the title and each line (HTML and Markdown text puts a
+    # blank line between blocks, so raw line numbers would count half as far).
+    after_title = 0
     seen_paragraphs: set[str] = set()
     for i, (start, end) in enumerate(raw_lines):
+        if i > title_index and stripped_lines[i]:
+            after_title += 1
         chunk, stripped, reason = text[start:end], stripped_lines[i], furniture[i]
         kind: LineKind
         if not stripped:
@@ -275,8 +281,11 @@ def analyse_layout(text: str) -> Layout:
         elif (
             not dateline_seen
             and not body_started
-            and i <= title_index + 4
-            and (reason in ("metadata", "date") or (not reason and _old_dateline(stripped)))
+            and after_title <= _DATELINE_REACH
+            and (
+                (reason in ("metadata", "date") and p.date_like.search(stripped))
+                or (not reason and _old_dateline(stripped))
+            )
             and _publication_line(stripped)
         ):
             kind = "dateline"

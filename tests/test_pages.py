@@ -166,3 +166,12 @@ def test_page_data_files_compile() -> None:
     assert set(fields) == {"id", "phase", "enrollment", "other"}
     labels = [label for group in fields.values() for label in group]
     assert len(labels) == len(set(labels)), "a registry label listed twice"
+
+
+def test_dateline_found_below_author_and_source_lines() -> None:
+    """An author line without a date is not the dateline; the date a few lines down still is."""
+    record = extract_text(
+        "干细胞研究新进展\n作者：张三\n来源：某报\n2024-05-06 10:00\n研究纳入30名患者，于3月5日完成首例。\n"
+    )
+    assert record.date_published == "2024-05-06"
+    assert "2024-03-05" in [d.value for d in record.dates]
