@@ -264,6 +264,8 @@ def analyse_layout(text: str) -> Layout:
         if i > title_index and stripped_lines[i]:
             after_title += 1
         chunk, stripped, reason = text[start:end], stripped_lines[i], furniture[i]
+        if in_references and reason != "related":
+            reason = ""  # a reference list's lines (bare URLs, dated entries) are references
         kind: LineKind
         if not stripped:
             kind = "blank"

@@ -175,3 +175,9 @@ def test_dateline_found_below_author_and_source_lines() -> None:
     )
     assert record.date_published == "2024-05-06"
     assert "2024-03-05" in [d.value for d in record.dates]
+
+
+def test_an_address_line_is_not_the_title() -> None:
+    record = extract_text("https://news.example.cn/2023/1117/88.html\n干细胞研究新进展\n研究纳入30名患者。\n")
+    assert record.title == "干细胞研究新进展"
+    assert record.dates == []
