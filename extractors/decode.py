@@ -16,7 +16,8 @@ from pathlib import Path
 import charset_normalizer
 
 from stemwire.extractors.errors import ArticleError
-from stemwire.extractors.markup import html_to_text, markdown_to_text
+from stemwire.extractors.markup import html_page, markdown_to_text
+from stemwire.extractors.page_meta import PageMeta
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 ARTICLE_SUFFIXES = tuple(FORMATS)
@@ -40,6 +41,9 @@ class DecodedArticle:
     sha256: str
     size: int
     format: str = "text"
+    # An HTML page's own metadata (title, published/modified dates and where they came from, site name,
+    # author, canonical URL, language); None for text and Markdown.
+    meta: PageMeta | None = None
 
 
 def _han_share(text: str) -> float:
@@ -116,12 +120,19 @@ def decoded_text(path: Path, text: str, encoding: str, data: bytes, kind: str = 
     """An article from text already decoded (`data` are the bytes it came from, for the hash)."""
     # Line endings are normalised first so that a CRLF file and its LF twin give the same offsets.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta = None
     if kind == "html":
-        text = html_to_text(text)
+        text, meta = html_page(text)
     elif kind == "markdown":
         text = markdown_to_text(text)
     if not text.strip():
         raise ArticleError(path, f"no text in the {kind} file")
     return DecodedArticle(
-        path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data), format=kind
+        path=path,
+        text=text,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        format=kind,
+        meta=meta,
     )

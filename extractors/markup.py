@@ -1,12 +1,22 @@
 """Text of HTML and Markdown articles, with block elements as lines so that layout analysis sees
-titles, paragraphs, headings and list items as it does in a plain-text article."""
+titles, paragraphs, headings and list items as it does in a plain-text article.
+
+HTML pages lose their chrome before the text is taken: navigation, headers without the headline,
+footers, asides, forms, and elements whose class or id names a breadcrumb, share bar, related block,
+comment list, sidebar or ad slot. A two-cell table row becomes one `label: value` line (a registry
+record reposted as a table keeps its rows). The headline (the heading the <title> or og:title names,
+else og:title, else the longest part of <title>) is the first line; the page's publication date from
+its metadata (extractors/page_meta.py) is the second when the visible text does not print it.
+"""
 
 from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from markdown_it import MarkdownIt
+
+from stemwire.extractors.page_meta import PageMeta, read_page_meta, title_segments
 
 _BLOCKS = [
     "address",
@@ -44,25 +54,101 @@ _BLOCKS = [
     "tr",
     "ul",
 ]
+_BLOCK_SET = frozenset(_BLOCKS)
 _DROP = ("script", "style", "noscript", "template", "iframe", "svg", "head")
+_CHROME_TAGS = ("nav", "footer", "aside", "form", "button", "select")
+# class/id words of page furniture (matched as whole hyphen/underscore-separated words)
+_CHROME_NAMES = re.compile(
+    r"(?:^|[-_ ])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|share|sharing|social|related|recommend|"
+    r"recommendation|footer|comments?|sidebar|advert|ads?|adslot|skip|skip-link|accesskey|toolbar|copyright|"
+    r"top-links|toplinks|path|pager|pagination|print|tags|login)(?:$|[-_ ])",
+    re.I,
+)
+_READING = re.compile(r"[(（][a-zü\u00e0-\u01dc]{1,6}[)）]")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _CHROME_TAGS:
+        return True
+    if tag.name == "header":
+        return tag.find(["h1", "article"]) is None
+    names = " ".join([*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")])
+    return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
+
+
+def _cells(tr: Tag) -> list[Tag] | None:
+    cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("th", "td")]
+    return cells if len(cells) == 2 else None
+
+
+def _page_text(root: Tag, skip: Tag | None) -> str:
+    """The text of the page in one walk (linear in its size): block elements as lines, chrome and
+    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line."""
+    out: list[str] = []
+    stack: list[PageElement | str] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            out.append(node)  # a line break queued after a block
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) in (NavigableString, CData):
+                out.append(str(node))
+            continue
+        if not isinstance(node, Tag) or node is skip or node.name in _DROP:
+            continue
+        if node is not root and node.name not in ("html", "body", "main", "article") and _is_chrome(node):
+            continue
+        if node.name == "br":
+            out.append("\n")
+            continue
+        block = node.name in _BLOCK_SET
+        if node.name == "tr" and (cells := _cells(node)) is not None:
+            label, value = (c.get_text(" ", strip=True) for c in cells)
+            out.append(f"\n{label}: {value}\n")
+            continue
+        if block:
+            out.append("\n")
+            stack.append("\n")
+        stack.extend(reversed(list(node.children)))
+    return "".join(out)
+
+
+def _headline(soup: BeautifulSoup, meta: PageMeta, page_title: str) -> tuple[str | None, Tag | None]:
+    """The headline and the heading element that prints it (None when no heading does)."""
+    wanted = [_READING.sub("", t) for t in (meta.title, page_title) if t]
+    for tag in soup.find_all(_HEADINGS):
+        text = tag.get_text(" ", strip=True)
+        bare = _READING.sub("", text)  # a heading with inserted readings still names the same headline
+        if text and any(bare == w or (len(bare) >= 6 and bare in w) for w in wanted):
+            return text, tag
+    if meta.title:
+        return meta.title, None
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag) and h1.get_text(strip=True):
+        return h1.get_text(" ", strip=True), h1
+    segments = title_segments(page_title)
+    return (segments[0] if segments else None), None
 
 
 def html_to_text(html: str) -> str:
+    return html_page(html)[0]
+
+
+def html_page(html: str) -> tuple[str, PageMeta]:
+    """The page's text (chrome dropped, headline first) and its metadata."""
     soup = BeautifulSoup(html, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup(_DROP):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in soup.get_text().split("\n")]
-    text = "\n\n".join(line for line in lines if line)
-    # A page whose body has no heading of its own is titled by <title>.
-    if title and not soup.find(["h1", "h2"]):
-        text = f"{title}\n\n{text}"
-    return text + "\n"
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    meta = read_page_meta(soup)
+    headline, heading = _headline(soup, meta, page_title)
+    text = _page_text(soup, heading)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    body = "\n\n".join(line for line in lines if line)
+    head = [headline] if headline else []
+    if meta.published and meta.published not in body:
+        head.append(f"发布日期：{meta.published}")
+    return "\n\n".join([*head, body]) + "\n", meta
 
 
 def markdown_to_text(markdown: str) -> str:

@@ -5,17 +5,25 @@ original: OpenCC's character-level `t2s` maps one character to one character, an
 (full-width digits and punctuation to ASCII) is applied only where it also maps one to one.
 So an offset into the analysis text is the same offset into the original text, and
 `original[start:end]` is always the surface text a fact was read from.
+
+Damage left by converters and copy-paste (inserted pinyin readings, characters lost as '?', image
+remnants, registry tables) is neutralised in the analysis text by same-length rewrites
+(extractors/repair.py, extractors/registry_rows.py), recorded in `AnalysisText.repairs`; the original
+is never changed.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import opencc
+
+from stemwire.extractors.registry_rows import rewrite_registry_rows
+from stemwire.extractors.repair import Repair, repair_analysis_text
 
 Script = Literal["traditional", "simplified", "mixed", "unknown"]
 
@@ -65,6 +73,7 @@ class AnalysisText:
     original: str
     text: str
     profile: ScriptProfile
+    repairs: tuple[Repair, ...] = field(default=())
 
 
 def _differences(a: str, b: str) -> int:
@@ -109,12 +118,19 @@ def _convert_same_length(text: str) -> str:
 
 def analysis_text(original: str) -> str:
     """The analysis text alone, without the script profile (for display)."""
-    return _convert_same_length(original).translate(_FOLD)
+    return _repaired(_convert_same_length(original).translate(_FOLD))[0]
+
+
+def _repaired(folded: str) -> tuple[str, list[Repair]]:
+    text, repairs = repair_analysis_text(folded)
+    return rewrite_registry_rows(text), repairs
 
 
 def to_analysis_text(original: str) -> AnalysisText:
     converted = _convert_same_length(original)
-    folded = converted.translate(_FOLD)
+    folded, repairs = _repaired(converted.translate(_FOLD))
     if len(folded) != len(original):  # pragma: no cover - guarded by construction above
         raise AssertionError("analysis text must keep the original's length")
-    return AnalysisText(original=original, text=folded, profile=detect_script(original, converted))
+    return AnalysisText(
+        original=original, text=folded, profile=detect_script(original, converted), repairs=tuple(repairs)
+    )
