@@ -145,7 +145,9 @@ def _is_navigation(stripped: str) -> bool:
     if any(ch in CLAUSE_END + "。" for ch in stripped):
         return False
     items = [item for item in _patterns().nav_separators.split(stripped) if item]
-    return len(items) >= 3 and all(len(item) <= _NAV_ITEM_CHARS for item in items)
+    # Items are words (首页 / 新闻 / 正文): a date or a ratio written with slashes (2010/01/29) is not a bar.
+    worded = sum(bool(re.search(r"[^\W\d_]", item)) for item in items)
+    return worded >= 3 and all(len(item) <= _NAV_ITEM_CHARS for item in items)
 
 
 def _furniture(stripped: str) -> Furniture:

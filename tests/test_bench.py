@@ -24,9 +24,19 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "--articles", "4", "--json", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
-    keys = ("bare_articles_per_s", "bare_cpu_s", "e2e_articles_per_s_all_workers", "noop_seconds", "noop_seconds_4n")
-    for key in (*keys, "peak_rss_mb", "peak_rss_mb_4n", "startup_s_1_worker"):
-        assert figures[key] is not None and figures[key] > 0, key
+    for key in (
+        "bare_articles_per_s",
+        "bare_cpu_s",
+        "noop_seconds",
+        "noop_seconds_4n",
+        "peak_rss_mb",
+        "peak_rss_mb_4n",
+    ):
+        assert figures[key] > 0, key
+    # Marginal rates come from the difference of two run times: at N=4 it may be lost in noise, and then
+    # the figure is absent ("-"), never negative or made up.
+    for key in ("e2e_articles_per_s_1_worker", "e2e_articles_per_s_all_workers", "startup_s_1_worker"):
+        assert figures[key] is None or figures[key] > 0, key
     # Memory is the run's whole process tree: Prefect's server and the workers are in it.
     assert figures["peak_rss_mb"] > 150
     assert figures["first_record_s"] > 0 and figures["articles"] == 4

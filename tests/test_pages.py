@@ -181,3 +181,10 @@ def test_an_address_line_is_not_the_title() -> None:
     record = extract_text("https://news.example.cn/2023/1117/88.html\n干细胞研究新进展\n研究纳入30名患者。\n")
     assert record.title == "干细胞研究新进展"
     assert record.dates == []
+
+
+def test_a_date_or_ratio_with_slashes_is_not_a_navigation_bar() -> None:
+    from stemwire.extractors.layout import analyse_layout
+
+    for line in ("2010/01/29", "会议于2010/01/29召开", "两组比例为3/2/1，差异显著"):
+        assert [ln.kind for ln in analyse_layout(line).lines if ln.end > ln.start] != ["boilerplate"], line

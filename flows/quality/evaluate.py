@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from stemwire.api import InvalidRecord, extract_file
+from stemwire.extractors.decode import ARTICLE_SUFFIXES
 from stemwire.extractors.errors import ArticleError
 
 # The fact types of the gold format (../shared/eval/README.md): the record's families the gold scores,
@@ -189,7 +190,9 @@ def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path |
         for kind in FACT_TYPES:
             score_facts(kind, gold.get(kind, {}), predicted[kind], scores[kind], gold["article"])
         if raw_dir is not None and record and (raw_dir / gold["article"]).exists():
-            text = (raw_dir / gold["article"]).read_text(encoding="utf-8")
+            # Offsets of a page count in the text taken from its markup, which the record keeps.
+            plain = record.get("source", {}).get("format", "text") == "text"
+            text = (raw_dir / gold["article"]).read_text(encoding="utf-8") if plain else record["text"]
             for key in ("mentions", "dates", "durations", "metrics"):
                 for span in record.get(key, []):
                     checked += 1
@@ -200,7 +203,7 @@ def evaluate(gold_dir: Path, records: dict[str, dict[str, Any]], raw_dir: Path |
 def extract_folder(raw_dir: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Records of the folder's articles through the public API, by file name, and what was skipped."""
     records, skipped = {}, []
-    for path in sorted(raw_dir.glob("*.txt")):
+    for path in sorted(p for p in raw_dir.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES):
         try:
             records[path.name] = extract_file(path).model_dump(mode="json")
         except (ArticleError, InvalidRecord) as exc:
