@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from stemwire.extractors import lexicon
+from stemwire.extractors.attribution import attribute_metrics
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
@@ -339,4 +340,5 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         )
         if v.claims_span:
             claims.add(v.start, v.end)
+    attribute_metrics(metrics, original, text, layout, claims, measures)
     return metrics

@@ -125,6 +125,21 @@ class Metric(Span):
     qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
     range_part: Literal["start", "end"] | None = None
     study: str | None = None
+    arm: Literal["intervention", "control", "comparison"] | None = Field(
+        default=None,
+        description="The group the value describes: intervention (the therapy studied), control (placebo, sham, "
+        "standard care, a comparator), or comparison (a between-group difference, a hazard, odds or risk ratio); "
+        "null where the study states no comparator or the text leaves the group unclear.",
+    )
+    time_point: str | None = Field(
+        default=None,
+        pattern=r"^P(?:(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|T(?:\d+(?:\.\d+)?[HMS])+)$",
+        description="When the value was measured, as an ISO 8601 duration from the start of treatment "
+        "(第24周 -> P24W, 12个月时 -> P12M, baseline -> P0D); null where the text ties no time to it.",
+    )
+    time_point_text: str | None = Field(
+        default=None, description="The words in the text that give the time point (第24周, 术后3个月)."
+    )
 
 
 class Reference(Model):
