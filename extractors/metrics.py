@@ -18,7 +18,15 @@ from stemwire.extractors.attribution import attribute_metrics
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
-from stemwire.extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
+from stemwire.extractors.measures import (
+    MeasureHit,
+    PhraseWords,
+    measure_entries,
+    measure_for,
+    names_a_measure,
+    own_phrase,
+    vague_phrase_start,
+)
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
@@ -42,6 +50,17 @@ _RATIO_WORD = re.compile(_RATIO_WORDS)
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
     return load_json("metric_words.json")
+
+
+@lru_cache(maxsize=1)
+def _phrase_words() -> PhraseWords:
+    w = _words()
+    return PhraseWords(
+        tuple(sorted(w["phrase_verbs"], key=len, reverse=True)),
+        tuple(sorted(w["phrase_openers"], key=len, reverse=True)),
+        tuple(w["measure_heads"]),
+        tuple(sorted(w["after_participants"], key=len, reverse=True)),
+    )
 
 
 @dataclass
@@ -319,7 +338,18 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure_hit = MeasureHit(measure_hit.start, measure_hit.end, entry)
         measure: str | None = "cell dose" if v.cell_dose else None
         measure_text: str | None = None
-        if measure_hit is not None:
+        phrase = None if v.cell_dose or v.unit is None else own_phrase(text, layout, v.start, v.end, _phrase_words())
+        if phrase is not None and measure_hit is not None:
+            # the vocabulary's name stands unless it lies outside the clause and the clause names its own measure
+            lo, hi, predicate = phrase
+            far = measure_hit.end <= c_lo and not (lo <= measure_hit.start < hi)
+            if not (far and (predicate or names_a_measure(text, lo, hi, _phrase_words()))):
+                phrase = None
+        if phrase is not None:
+            measure_hit = None
+            measure_text = original[phrase[0] : phrase[1]]
+            measure = measure_text
+        elif measure_hit is not None:
             phrase_start = vague_phrase_start(text, layout, measure_hit)
             measure_text = original[phrase_start : measure_hit.end]
             measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
