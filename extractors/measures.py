@@ -137,6 +137,7 @@ class PhraseWords:
     openers: tuple[str, ...]
     heads: tuple[str, ...]
     after_participants: tuple[str, ...]
+    groups: tuple[str, ...] = ()
 
 
 def _strip_end(s: str, words: tuple[str, ...]) -> str:
@@ -183,12 +184,16 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     lo += cut
     # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力
     cut = max(
-        phrase.rfind("的"), phrase.rfind("组"), max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1)
+        phrase.rfind("的"),
+        max((m.start() for m in re.finditer("组(?!间)", phrase)), default=-1),
+        max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1),
     )
     if cut >= 0 and len(phrase) - cut > 2:
         lo += cut + 1
     if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
         return None
+    if text[lo:hi].endswith(("组", *words.groups)):
+        return None  # 安慰剂组为21%: a group, not a measure
     return lo, hi, False
 
 

@@ -60,6 +60,7 @@ def _phrase_words() -> PhraseWords:
         tuple(sorted(w["phrase_openers"], key=len, reverse=True)),
         tuple(w["measure_heads"]),
         tuple(sorted(w["after_participants"], key=len, reverse=True)),
+        lexicon.words("participant_nouns"),
     )
 
 
@@ -95,7 +96,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
         "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
-            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:为|是|=|:)?)\s*{_NUM}"
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:[(（]\s*(?:OR|HR|RR)\s*[)）])?\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
@@ -318,7 +319,7 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         claims.add(v.start, v.end)
     values += _simple_values(text, layout, claims, measures)
     values.sort(key=lambda v: (v.start, v.range_part or ""))
-    metrics = []
+    metrics: list[Metric] = []
     population = tuple(_words()["population_words"])
     for v in values:
         c_lo, _ = layout.clause_bounds(v.start)
@@ -353,6 +354,17 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             phrase_start = vague_phrase_start(text, layout, measure_hit)
             measure_text = original[phrase_start : measure_hit.end]
             measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
+        prev = metrics[-1] if metrics else None
+        if (
+            measure is None
+            and not v.cell_dose
+            and prev is not None
+            and prev.unit == v.unit
+            and layout.sentence_bounds(prev.start) == layout.sentence_bounds(v.start)
+            and "组" in text[prev.end : v.start]
+        ):  # 细胞组有42%的患者达到应答标准，而安慰剂组为21%: the other group's figure of the same measure
+            measure, measure_text = prev.measure, prev.measure_text
+            measure_hit = MeasureHit(0, 0, measure_entries()[prev.measure_key]) if prev.measure_key else None
         metrics.append(
             Metric(
                 start=v.start,
