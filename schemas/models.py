@@ -82,6 +82,11 @@ class Trial(Model):
     phase_text: str | None = None
     enrollment: int | None = Field(default=None, ge=0)
     enrollment_text: str | None = None
+    enrollment_type: Literal["anticipated", "actual"] | None = Field(
+        default=None,
+        description="As registries distinguish: anticipated (a planned size: 计划纳入554名) or actual (patients "
+        "enrolled: 共入组了196人); null where the text does not say which.",
+    )
     conditions: list[str] = Field(
         default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
     )
