@@ -65,6 +65,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "point": re.compile(rf"{length}\s*(?:时|的时候)(?![间期代长])"),
         # 两年随访数据, 18个月的结果
         "report": re.compile(rf"{length}\s*(?:{_alt('report_nouns')})"),
+        # 12周后，… at the start of a clause
+        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)(?=\s*[，,])"),
         "bare": re.compile(rf"{length}"),
     }
 
@@ -147,6 +149,10 @@ def find_time_points(
         if text[max(0, m.start() - 1) : m.start()] in ("从", "自"):
             continue  # 从第90天 opens a period
         add(m.start(), m.end(), _length(m))
+    for m in p["after_lead"].finditer(text):
+        lo = layout.clause_bounds(m.start("n"))[0]
+        if text[lo : m.start("n")].strip() in ("", "在", "到", "至", "于"):
+            add(m.start("n"), m.end(), _length(m))
     for name in ("point", "report"):
         for m in p[name].finditer(text):
             if text[max(0, m.start() - 1) : m.start()] == "第" or _RANGE_BEFORE.search(
@@ -235,6 +241,14 @@ def _groups(text: str, layout: Layout) -> list[_Group]:
     for m in bare.finditer(text):
         if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
             found.append(_Group(m.start(), m.end(), "control"))
+    # 接受干细胞治疗的患者: a treated group named by what it received
+    received = re.compile(
+        rf"接受[^，,。；;]{{1,12}}?(?:{_alt('delivery_nouns')})的?(?:{alternation('participant_nouns')})"
+    )
+    for m in received.finditer(text):
+        if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
+            arm: _GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
+            found.append(_Group(m.start(), m.end(), arm))
     return sorted(found, key=lambda g: g.start)
 
 
@@ -331,6 +345,8 @@ def _arm_for(ctx: _Context, i: int, arms: list[Arm | None]) -> Arm | None:
             return order[index] if order is not None and index < 2 else None
         return None
     own = [g for g in ctx.groups if c_lo <= g.start and g.end <= m.start and g.arm != "both"]
+    if not own and _lead_compares(ctx, s_lo, c_lo):
+        return "comparison"  # 与安慰剂相比，死亡风险降低了35%
     if not own:  # 高剂量组患者中，…: a lead clause of the sentence names the group
         own = [
             g
@@ -352,6 +368,17 @@ def _arm_for(ctx: _Context, i: int, arms: list[Arm | None]) -> Arm | None:
         if arms[j] is not None:
             return "comparison" if arms[j] == "comparison" and prev.unit is not None else None
     return None
+
+
+def _lead_compares(ctx: _Context, s_lo: int, c_lo: int) -> bool:
+    """A clause of the sentence before the figure's, reporting no figure, that compares with a group."""
+    pos = s_lo
+    while pos < c_lo:
+        lo, hi = ctx.layout.clause_bounds(pos)
+        if not ctx.has_value(lo, hi) and _clause_has_comparison(ctx, lo, hi):
+            return True
+        pos = max(hi, pos + 1)
+    return False
 
 
 def _versus(ctx: _Context, i: int) -> int | None:

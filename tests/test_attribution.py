@@ -71,6 +71,15 @@ def attributed(body: str) -> list[tuple]:
         ("在移植后6周内监测，生物发光信号强度增加了30%。", [(30, None, None)]),
         # an animal comparison between two treated groups
         ("延迟移植组的小鼠生物发光信号强度超过急性移植组5倍以上。", [(5, "comparison", None)]),
+        # a lead clause "N周后，"; a future "N个月后将…" is none
+        ("12周后，HbA1c下降了1.2%。", [(1.2, None, "P12W")]),
+        ("3个月后将公布结果，HbA1c下降了1.2%。", [(1.2, None, None)]),
+        # groups named by what they received, a comparison in a lead clause
+        (
+            "在接受干细胞治疗的患者中，有效率为80%，而接受安慰剂的患者为30%。",
+            [(80, "intervention", None), (30, "control", None)],
+        ),
+        ("与安慰剂相比，死亡风险降低了35%。", [(35, "comparison", None)]),
         # a single-arm study states no comparator
         ("这是一项没有对照组的研究，治疗组有效率为60%。", [(60, None, None)]),
     ],
