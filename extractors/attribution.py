@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from stemwire.extractors.claims import Claims
@@ -45,6 +45,7 @@ def _words() -> dict[str, Any]:
     return load_json("attribution_words.json")
 
 
+@cache
 def _alt(key: str) -> str:
     return "|".join(re.escape(w) for w in sorted(_words()[key], key=len, reverse=True))
 

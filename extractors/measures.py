@@ -140,14 +140,15 @@ class PhraseWords:
     groups: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4)
+def _trailing(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?:(?:{'|'.join(map(re.escape, words))})\s*)+$")
+
+
 def _strip_end(s: str, words: tuple[str, ...]) -> str:
-    changed = True
-    while changed and s:
-        changed = False
-        for w in words:
-            if s.endswith(w):
-                s, changed = s[: -len(w)].rstrip(), True
-    return s
+    """Words at the end of s, any number of them, removed (words longest first)."""
+    m = _trailing(words).search(s)
+    return s[: m.start()].rstrip() if m else s
 
 
 def _strip_start(s: str, words: tuple[str, ...]) -> tuple[str, int]:
