@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.resources import load_tsv
 from stemwire.extractors.terms import TermMatcher, matcher_from_tsv
 
@@ -122,3 +124,82 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
     while start > lo and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in _PHRASE_STOPS:
         start -= 1
     return start
+
+
+_PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
+_PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
+_PHRASE_LONGEST = 14
+
+
+@dataclass(frozen=True)
+class PhraseWords:
+    verbs: tuple[str, ...]
+    openers: tuple[str, ...]
+    heads: tuple[str, ...]
+    after_participants: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=4)
+def _trailing(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?:(?:{'|'.join(map(re.escape, words))})\s*)+$")
+
+
+def _strip_end(s: str, words: tuple[str, ...]) -> str:
+    """Words at the end of s, any number of them, removed (words longest first)."""
+    m = _trailing(words).search(s)
+    return s[: m.start()].rstrip() if m else s
+
+
+def _strip_start(s: str, words: tuple[str, ...]) -> tuple[str, int]:
+    cut = 0
+    changed = True
+    while changed and s:
+        changed = False
+        for w in words:
+            if s.startswith(w):
+                s, cut, changed = s[len(w) :], cut + len(w), True
+    return s, cut
+
+
+def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWords) -> tuple[int, int, bool] | None:
+    """The measure phrase the text itself uses for the number at [start, end), within its clause:
+    the predicate of "N%的患者达到临床缓解", else the subject before the verb (握力提高了15%)."""
+    c_lo, c_hi = layout.clause_bounds(start)
+    after = _PARTICIPANTS.match(text, end, c_hi)
+    if after is not None:
+        lo = after.end()
+        rest, cut = _strip_start(text[lo:c_hi], words.after_participants)
+        lo += cut
+        hi = lo
+        while hi < c_hi and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[hi]):
+            hi += 1
+        if hi - lo >= 2 and rest:
+            return lo, hi, True
+    lead = _strip_end(text[c_lo:start].rstrip(), words.verbs)
+    hi = c_lo + len(lead)
+    lo = hi
+    while lo > c_lo and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[lo - 1]):
+        lo -= 1
+    phrase, cut = _strip_start(text[lo:hi], words.openers)
+    lo += cut
+    # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力
+    cut = max(
+        phrase.rfind("的"),
+        max((m.start() for m in re.finditer("组(?!间)", phrase)), default=-1),
+        max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1),
+    )
+    if cut >= 0 and len(phrase) - cut > 2:
+        lo += cut + 1
+    if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
+        return None
+    if text[lo:hi].endswith(("组", *words.groups)):
+        return None  # 安慰剂组为21%: a group, not a measure
+    return lo, hi, False
+
+
+def names_a_measure(text: str, lo: int, hi: int, words: PhraseWords) -> bool:
+    """血清IL-6水平, 再入院率: a head noun with words of its own (a bare 发生率 or 比例 refers back)."""
+    phrase = text[lo:hi]
+    head = next((h for h in words.heads if phrase.endswith(h)), None)
+    return head is not None and len(phrase) - len(head) >= 2 and not phrase.startswith(("发生", "总", "其"))

@@ -14,10 +14,19 @@ from functools import lru_cache
 from typing import Any
 
 from stemwire.extractors import lexicon
+from stemwire.extractors.attribution import attribute_metrics
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
-from stemwire.extractors.measures import MeasureHit, measure_entries, measure_for, vague_phrase_start
+from stemwire.extractors.measures import (
+    MeasureHit,
+    PhraseWords,
+    measure_entries,
+    measure_for,
+    names_a_measure,
+    own_phrase,
+    vague_phrase_start,
+)
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
@@ -41,6 +50,18 @@ _RATIO_WORD = re.compile(_RATIO_WORDS)
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
     return load_json("metric_words.json")
+
+
+@lru_cache(maxsize=1)
+def _phrase_words() -> PhraseWords:
+    w = _words()
+    return PhraseWords(
+        tuple(sorted(w["phrase_verbs"], key=len, reverse=True)),
+        tuple(sorted(w["phrase_openers"], key=len, reverse=True)),
+        tuple(w["measure_heads"]),
+        tuple(sorted(w["after_participants"], key=len, reverse=True)),
+        lexicon.words("participant_nouns"),
+    )
 
 
 @dataclass
@@ -75,7 +96,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
         "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
-            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:为|是|=|:)?)\s*{_NUM}"
+            rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:[(（]\s*(?:OR|HR|RR)\s*[)）])?\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
@@ -298,7 +319,7 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         claims.add(v.start, v.end)
     values += _simple_values(text, layout, claims, measures)
     values.sort(key=lambda v: (v.start, v.range_part or ""))
-    metrics = []
+    metrics: list[Metric] = []
     population = tuple(_words()["population_words"])
     for v in values:
         c_lo, _ = layout.clause_bounds(v.start)
@@ -318,10 +339,32 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure_hit = MeasureHit(measure_hit.start, measure_hit.end, entry)
         measure: str | None = "cell dose" if v.cell_dose else None
         measure_text: str | None = None
-        if measure_hit is not None:
+        phrase = None if v.cell_dose or v.unit is None else own_phrase(text, layout, v.start, v.end, _phrase_words())
+        if phrase is not None and measure_hit is not None:
+            # the vocabulary's name stands unless it lies outside the clause and the clause names its own measure
+            lo, hi, predicate = phrase
+            far = measure_hit.end <= c_lo and not (lo <= measure_hit.start < hi)
+            if not (far and (predicate or names_a_measure(text, lo, hi, _phrase_words()))):
+                phrase = None
+        if phrase is not None:
+            measure_hit = None
+            measure_text = original[phrase[0] : phrase[1]]
+            measure = measure_text
+        elif measure_hit is not None:
             phrase_start = vague_phrase_start(text, layout, measure_hit)
             measure_text = original[phrase_start : measure_hit.end]
             measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
+        prev = metrics[-1] if metrics else None
+        if (
+            measure is None
+            and not v.cell_dose
+            and prev is not None
+            and prev.unit == v.unit
+            and layout.sentence_bounds(prev.start) == layout.sentence_bounds(v.start)
+            and "组" in text[prev.end : v.start]
+        ):  # 细胞组有42%的患者达到应答标准，而安慰剂组为21%: the other group's figure of the same measure
+            measure, measure_text = prev.measure, prev.measure_text
+            measure_hit = MeasureHit(0, 0, measure_entries()[prev.measure_key]) if prev.measure_key else None
         metrics.append(
             Metric(
                 start=v.start,
@@ -339,4 +382,5 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         )
         if v.claims_span:
             claims.add(v.start, v.end)
+    attribute_metrics(metrics, original, text, layout, claims, measures)
     return metrics

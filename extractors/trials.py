@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from stemwire.extractors.claims import Claims
 from stemwire.extractors.layout import Layout
@@ -19,7 +19,7 @@ from stemwire.schemas.models import Trial
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
 _CN_PHASE = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _PHASE_NUM = r"(?:IV|I{1,3}|[ⅠⅡⅢⅣ]|[1-4]|[一二三四])[ab]?"
-_PHASE_SEQ = rf"{_PHASE_NUM}(?:\s*/\s*{_PHASE_NUM})*"
+_PHASE_SEQ = rf"{_PHASE_NUM}(?:\s*[/、／]\s*{_PHASE_NUM})*"
 _PHASE_CN = re.compile(rf"(?<![A-Za-z0-9])(?P<ord>第)?(?P<p>{_PHASE_SEQ})\s*期")
 _PHASE_EN = re.compile(rf"(?i:phase)\s*(?P<p>{_PHASE_SEQ})(?![A-Za-z0-9])")
 
@@ -65,7 +65,7 @@ def trial_words() -> dict[str, Any]:
 def normalise_phase(raw: str) -> str:
     """'I/II' -> '1/2', 'Ⅱ' -> '2', '1/2a' -> '1/2a', 'IIa' -> '2a', '三' -> '3'."""
     parts = []
-    for part in re.split(r"\s*/\s*", raw.strip()):
+    for part in re.split(r"\s*[/、／]\s*", raw.strip()):
         suffix = part[-1] if part[-1] in "ab" else ""
         core = part[:-1] if suffix else part
         parts.append(_ROMAN.get(core.upper() if core.isascii() else core, _CN_PHASE.get(core, core)) + suffix)
@@ -110,9 +110,17 @@ def _phases_in(text: str, lo: int, hi: int, loose: bool = False) -> list[_Phase]
     nouns = tuple(w["study_nouns"])
     design = sorted(w["design_words"], key=len, reverse=True)
     found = []
+    for m in _phase_field().finditer(text, lo, hi):  # a registry field: 研究分期：Ⅱ期
+        found.append(
+            _Phase(m.start("p"), m.end(), normalise_phase(m.group("p")), m.group()[m.start("p") - m.start() :])
+        )
     for m in _PHASE_EN.finditer(text, lo, hi):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
         found.append(_Phase(m.start(), m.end(), normalise_phase(m.group("p")), m.group()))
     for m in _PHASE_CN.finditer(text, lo, hi):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
         if not m.group("ord") and not loose:
             rest = m.end()
             while True:  # skip design words: Ⅱ期随机、双盲、安慰剂对照试验
@@ -130,6 +138,12 @@ _ENROLL_NUM = rf"(?P<n>\d+|[{CN_NUMERAL_CHARS}]+)"
 
 
 @lru_cache(maxsize=1)
+def _phase_field() -> re.Pattern[str]:
+    fields = "|".join(sorted(map(re.escape, trial_words()["phase_fields"]), key=len, reverse=True))
+    return re.compile(rf"(?:{fields})\s*[:：]\s*(?:第\s*)?(?P<p>{_PHASE_SEQ})(?:\s*期)?(?![A-Za-z0-9])")
+
+
+@lru_cache(maxsize=1)
 def _enrollment_patterns() -> list[re.Pattern[str]]:
     w = trial_words()
     before = "|".join(sorted(w["enrollment_before"], key=len, reverse=True))
@@ -143,6 +157,11 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
         # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).
         re.compile(
             rf"(?<![\d.])(?P<n>\d+)\s*(?:{alternation('participant_counters')})[^,;。;]{{0,10}}?(?:{alternation('participant_nouns')})"
+        ),
+        # registry fields: 样本量：60例, 受试者例数: 120
+        re.compile(
+            rf"(?:{'|'.join(sorted(map(re.escape, w['enrollment_fields']), key=len, reverse=True))})\s*[:：]\s*"
+            rf"(?:约)?\s*(?P<n>\d+)(?![\d.])\s*(?:{units})?"
         ),
     ]
 
@@ -240,7 +259,21 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
         hi = following[0].end if following else hi
     hi = min([hi] + [h.start for h in hits if h.start > hit.end])
     ahead = [p for p in _phases_in(text, hit.end, hi) if not _planned(text, layout, p)]
-    return ahead[0] if ahead else None
+    if ahead:
+        return ahead[0]
+    # a registry table: the field lines after the id's line, up to a blank line or the next id
+    index = layout.lines.index(layout.line_at(hit.start))
+    stop = min([h.start for h in hits if h.start > hit.end] + [len(text)])
+    for ln in layout.lines[index + 1 : index + _FIELD_LINES + 1]:
+        if ln.start >= stop or not text[ln.start : ln.end].strip():
+            break
+        field = _phase_field().search(text, ln.start, ln.end)
+        if field is not None:
+            return _Phase(field.start("p"), field.end(), normalise_phase(field.group("p")), field.group("p"))
+    return None
+
+
+_FIELD_LINES = 8
 
 
 def _assign_enrollments(
@@ -290,6 +323,18 @@ def _assign_enrollments(
     return assigned
 
 
+def _enrollment_type(text: str, layout: Layout, e: _Enrollment) -> Literal["anticipated", "actual"] | None:
+    """计划纳入554名 is anticipated, 共入组了196人 actual; a bare count says neither."""
+    w = trial_words()
+    lo, _ = layout.clause_bounds(e.start)
+    said = text[lo : e.end]
+    if any(word in said for word in w["anticipated_words"]):
+        return "anticipated"
+    if any(word in said for word in w["actual_words"]):
+        return "actual"
+    return None
+
+
 def trials_from(original: str, text: str, layout: Layout, hits: list[TrialHit]) -> list[Trial]:
     """One trial per registry id; phase and enrollment texts are quoted from the original script."""
     first: dict[str, TrialHit] = {}
@@ -318,6 +363,7 @@ def trials_from(original: str, text: str, layout: Layout, hits: list[TrialHit]) 
                 phase_text=original[phase.start : phase.end] if phase else None,
                 enrollment=enrol.value if enrol else None,
                 enrollment_text=original[enrol.start : enrol.end] if enrol else None,
+                enrollment_type=_enrollment_type(text, layout, enrol) if enrol else None,
                 mention_count=counts[rid],
             )
         )

@@ -84,6 +84,11 @@ class Trial(Model):
     phase_text: str | None = None
     enrollment: int | None = Field(default=None, ge=0, description="Participants enrolled, as the article states.")
     enrollment_text: str | None = None
+    enrollment_type: Literal["anticipated", "actual"] | None = Field(
+        default=None,
+        description="As registries distinguish: anticipated (a planned size: 计划纳入554名) or actual (patients "
+        "enrolled: 共入组了196人); null where the text does not say which.",
+    )
     conditions: list[str] = Field(
         default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
     )
@@ -139,6 +144,21 @@ class Metric(Span):
     qualifier: Qualifier | None = Field(default=None, description="~ about, >= at least, <= at most; null if exact.")
     range_part: Literal["start", "end"] | None = Field(default=None, description="start or end of a range.")
     study: str | None = Field(default=None, description="Id of the study it belongs to.")
+    arm: Literal["intervention", "control", "comparison"] | None = Field(
+        default=None,
+        description="The group the value describes: intervention (the therapy studied), control (placebo, sham, "
+        "standard care, a comparator), or comparison (a between-group difference, a hazard, odds or risk ratio); "
+        "null where the study states no comparator or the text leaves the group unclear.",
+    )
+    time_point: str | None = Field(
+        default=None,
+        pattern=r"^P(?:(?:[0-9]+(?:\.[0-9]+)?[YMWD])+(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?|T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)$",
+        description="When the value was measured, as an ISO 8601 duration from the start of treatment "
+        "(第24周 -> P24W, 12个月时 -> P12M, baseline -> P0D); null where the text ties no time to it.",
+    )
+    time_point_text: str | None = Field(
+        default=None, description="The words in the text that give the time point (第24周, 术后3个月)."
+    )
 
 
 class Reference(Model):

@@ -97,3 +97,36 @@ def test_measure_names(body: str, measure: str) -> None:
             to_analysis_text(m.measure or "").text for m in facts_of("标题\n" + text)["metrics"] if m.unit != "count"
         ]
         assert named and all(measure in n for n in named), named
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the vocabulary first, with regional variants
+        ("术后3个月梗塞体积缩小了35%。", [(35, "infarct volume", "梗塞体积")]),
+        ("该病的患病率约为1.2%，知晓率仅36%。", [(1.2, "prevalence", "患病率"), (36, "awareness rate", "知晓率")]),
+        ("植入后第30天供者嵌合率达到98%。", [(98, "donor chimerism", "供者嵌合率")]),
+        # where none fits, the phrase the text uses, bounded by its clause
+        ("治疗组握力提高了15%，血清IL-6水平下降了40%。", [(15, "握力", "握力"), (40, "血清IL-6水平", "血清IL-6水平")]),
+        (
+            "共有60%的患者达到临床缓解，其中30%的患者出现发热。",
+            [(60, "clinical remission", "临床缓解"), (30, "发热", "发热")],
+        ),
+        # a bare head noun refers back to the measure named before it
+        ("不良事件多为注射部位肿胀，发生率为12.5%。", [(12.5, "adverse events", "不良事件")]),
+    ],
+)
+def test_measure_phrase_the_text_uses(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        got = [(m.value, m.measure, m.measure_text) for m in facts_of("标题\n" + text)["metrics"]]
+        written = [
+            (v, label if label.isascii() else _as_written(text, t), _as_written(text, t)) for v, label, t in expected
+        ]
+        assert got == written, text
+
+
+def _as_written(text: str, simplified: str) -> str:
+    """The phrase as the snippet writes it (Traditional in the converted snippet)."""
+    analysis = to_analysis_text(text)
+    i = analysis.text.find(simplified)
+    return analysis.original[i : i + len(simplified)]

@@ -1,5 +1,6 @@
 import pytest
 
+from stemwire import extract_text
 from tests.helpers import both_scripts, facts_of
 
 
@@ -71,3 +72,22 @@ def test_phase_of_another_study_is_not_taken() -> None:
 def test_phase_and_enrollment_beyond_the_ids_clause(body: str, expected: list[tuple]) -> None:
     for text in both_scripts(body):
         assert trials(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a phase sequence, a phase in the sentence that names the id, registry fields
+        ("一项Ⅰ、Ⅱ期临床试验（NCT01234568）正在进行。", ("1/2", None, None)),
+        ("这项Ⅰ期研究由某医院开展，编号为NCT01234567。", ("1", None, None)),
+        ("登记信息：\n注册号：ChiCTR2000012345\n研究分期：Ⅱ期\n样本量：60例", ("2", 60, None)),
+        ("登记信息：\n注册号：ChiCTR2000012346\n研究分期：I/II期\n受试者例数：120", ("1/2", 120, None)),
+        # planned and actual sizes, as registries distinguish them
+        ("I/II期试验NCT01234569计划纳入554名患者。", ("1/2", 554, "anticipated")),
+        ("该研究（NCT01234570）共入组了198名受试者，为Ⅱ期试验。", ("2", 198, "actual")),
+    ],
+)
+def test_phase_and_enrollment_in_both_scripts(body: str, expected: tuple) -> None:
+    for text in both_scripts(body):
+        trial = extract_text("标题\n" + text, published="2025-03-01").trials[0]
+        assert (trial.phase, trial.enrollment, trial.enrollment_type) == expected, text

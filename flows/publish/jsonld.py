@@ -155,6 +155,8 @@ def _trial(base_iri: str, trial: dict[str, Any], conditions: dict[str, str], cel
         node["phase"] = trial["phase"]
     if trial.get("enrollment") is not None:
         node["enrollment"] = trial["enrollment"]
+        if trial.get("enrollment_type"):
+            node["enrollmentType"] = trial["enrollment_type"]
     if trial.get("follow_up"):
         node["followUp"] = trial["follow_up"]
     return node
@@ -193,6 +195,10 @@ def _metric(m: dict[str, Any]) -> dict[str, Any]:
             node[key] = m[key]
     if m.get("range_part"):
         node["rangePart"] = m["range_part"]
+    if m.get("arm"):  # which group the value describes, where the text says
+        node["arm"] = m["arm"]
+    if m.get("time_point"):  # when it was measured, from the start of treatment
+        node["timePoint"] = m["time_point"]
     return {**node, **_span(m)}
 
 

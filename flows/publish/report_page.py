@@ -140,8 +140,11 @@ def article_page(record: dict[str, Any], converted: str) -> str:
         ),
         "<h2>Metrics</h2>",
         _table(
-            ["text", "value", "unit", "measure", "direction", "qualifier", "study"],
-            _fields(record["metrics"], ["text", "value", "unit", "measure", "direction", "qualifier", "study"]),
+            ["text", "value", "unit", "measure", "direction", "qualifier", "arm", "time point", "study"],
+            _fields(
+                record["metrics"],
+                ["text", "value", "unit", "measure", "direction", "qualifier", "arm", "time_point", "study"],
+            ),
             numeric={1},
         ),
         "<h2>Dates</h2>",

@@ -1,0 +1,287 @@
+"""Which group a figure describes (its arm) and when it was measured (its time point).
+
+An arm is read only from what the text states: a group named with the figure (安慰剂组27.7%), the
+groups of a "respectively" list (两组分别为-5.52分和-5.88分) or of a "versus" pair (34.6%对15.6%), a
+between-group wording (比安慰剂组多改善13.31%, 相差2.01分) or a ratio (OR=0.18). The treated group is
+named `intervention` only where a comparator is stated near the figure: dose cohorts of one arm
+are not comparators.
+
+Time points are time_points.py's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from stemwire.extractors.claims import Claims
+from stemwire.extractors.layout import Layout
+from stemwire.extractors.lexicon import alternation
+from stemwire.extractors.measures import MeasureHit
+from stemwire.extractors.time_points import Context, TimePoint, find_time_points, time_for
+from stemwire.extractors.time_points import alt as _alt
+from stemwire.extractors.time_points import full_sentence as _full_sentence
+from stemwire.extractors.time_points import words as _words
+from stemwire.schemas.models import Metric
+
+Arm = Literal["intervention", "control", "comparison"]
+_GroupArm = Literal["intervention", "control", "cohort", "both"]
+_FULL_STOP = "。！？!?"
+_NUM = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+|半)"
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·・．●▪■◆]|\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[①-⑳])")
+_LABEL_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+]")
+_LABEL_STOPS = set("组的在和与及、而但为是有比较了从其仅只共各中将到入至按即被给经予用把让向于")
+_LABEL_MAX = 10
+_CONTEXT_BACK = 800
+_CONTEXT_AHEAD = 400
+_PAIR_BACK = 1500
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    arm: _GroupArm
+
+
+def _groups(text: str, layout: Layout) -> list[_Group]:
+    """Group labels (安慰剂组, MSC组, 高剂量组, 两组) and bare comparator words (接受安慰剂的患者)."""
+    w = _words()
+    control = tuple(w["control_words"])
+    not_group = tuple(w["not_group"])
+    found: list[_Group] = []
+    for i in (m.start() for m in re.finditer("组", text)):
+        if not layout.is_content(i) or text.startswith(("组间", "组别", "组成", "组织", "组合", "组建"), i):
+            continue
+        both = next((b for b in w["two_groups"] if text.endswith(b, 0, i + 1)), None)
+        if both is not None:
+            found.append(_Group(i + 1 - len(both), i + 1, "both"))
+            continue
+        start = i
+        while start > 0 and i - start < _LABEL_MAX and _LABEL_CHAR.match(text[start - 1]):
+            if text[start - 1] in _LABEL_STOPS and not text.endswith(control, 0, i):
+                break
+            start -= 1
+        label = text[start:i]
+        # 比安慰剂组: the comparison word is no part of the label; 对照 keeps its 对
+        cut = max((label.rfind(c) for c in _LABEL_STOPS if c != "组"), default=-1)
+        control_hit = next((c for c in sorted(control, key=len, reverse=True) if label.endswith(c)), None)
+        if control_hit is not None:
+            found.append(_Group(i - len(control_hit), i + 1, "control"))
+            continue
+        if cut >= 0:
+            label, start = label[cut + 1 :], start + cut + 1
+        # 强度超过急性移植组: what precedes a comparison word is no part of the label
+        opener = max(((label.rfind(c), c) for c in w["compare_words"] if c in label[:-1]), default=None)
+        if opener is not None:
+            cut_at = opener[0] + len(opener[1])
+            label, start = label[cut_at:], start + cut_at
+        if not label:
+            continue
+        if label.endswith(not_group):
+            continue
+        if any(c in label for c in control):
+            found.append(_Group(start, i + 1, "control"))
+        elif any(c in label for c in w["cohort_words"]):
+            found.append(_Group(start, i + 1, "cohort"))
+        elif re.search(r"[A-Za-z]", label) or any(c in label for c in w["intervention_words"]):
+            found.append(_Group(start, i + 1, "intervention"))
+    # 接受安慰剂的患者, 安慰剂为27.7%: a comparator named without 组
+    bare = re.compile(
+        rf"(?:{_alt('control_words')})(?=者|患者|受试者|的患者|的受试者|治疗的|注射的|为|是|则|仅|只|中|群|臂)"
+    )
+    for m in bare.finditer(text):
+        if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
+            found.append(_Group(m.start(), m.end(), "control"))
+    # 接受干细胞治疗的患者: a treated group named by what it received
+    received = re.compile(
+        rf"接受[^，,。；;]{{1,12}}?(?:{_alt('delivery_nouns')})的?(?:{alternation('participant_nouns')})"
+    )
+    for m in received.finditer(text):
+        if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
+            arm: _GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
+            found.append(_Group(m.start(), m.end(), arm))
+    return sorted(found, key=lambda g: g.start)
+
+
+def _comparator_stated(text: str, layout: Layout, pos: int) -> bool:
+    section = layout.section_at(pos)
+    lo, hi = max(section.start, pos - _CONTEXT_BACK), min(section.end, pos + _CONTEXT_AHEAD)
+    window = text[lo:hi]
+    for neg in _words()["no_control"]:
+        window = window.replace(neg, "\0" * len(neg))
+    return any(c in window for c in _words()["control_words"])
+
+
+def _order_before(groups: list[_Group], pos: int, lo: int) -> list[Arm] | None:
+    """The order in which the last two groups of distinct arms were named before pos."""
+    named = [g for g in groups if lo <= g.start < pos and g.arm in ("intervention", "control", "cohort")]
+    for a, b in zip(reversed(named[:-1]), reversed(named[1:]), strict=True):
+        arms = [_as_arm(a.arm), _as_arm(b.arm)]
+        if arms[0] != arms[1]:
+            return arms  # type: ignore[return-value]
+    return None
+
+
+def _as_arm(arm: _GroupArm) -> str:
+    return "intervention" if arm == "cohort" else arm
+
+
+def _metrics_between(metrics: list[Metric], lo: int, hi: int) -> list[Metric]:
+    return [m for m in metrics if lo <= m.start < hi]
+
+
+def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
+    """比安慰剂组, 较对照组, 超过急性移植组, 与对照组相比, 是对照组的: a group compared with, before pos."""
+    lead = ctx.text[lo:pos]
+    heads = [g for g in ctx.groups if lo <= g.start and g.end <= pos]
+    for g in heads:
+        before = ctx.text[max(lo, g.start - 4) : g.start]
+        if re.search(rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?$", before):
+            return True
+        if re.search(rf"(?:{_alt('compare_with')})\s*(?:接受|使用)?$", before) and re.search(
+            _alt("compare_after"), ctx.text[g.end : min(pos, g.end + 8)]
+        ):
+            return True
+        if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
+            return True
+    return bool(re.search(rf"(?:{_alt('compare_words')})\s*(?:对照|安慰剂|假手术|常规|标准)", lead))
+
+
+def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
+    m = ctx.metrics[i]
+    text, layout = ctx.text, ctx.layout
+    if m.measure_key == "cell_dose" or m.unit in ("cells", "cells/kg"):
+        return None
+    if m.unit is None:
+        return "comparison"  # a hazard, odds or risk ratio is itself between groups
+    c_lo, _ = layout.clause_bounds(m.start)
+    s_lo, _ = layout.sentence_bounds(m.start)
+    lead = text[c_lo : m.start]
+    w = _words()
+    strong = ("相差", "只差", "仅差", "差值", "差异为", "差距", "净差", "相对降低", "相对减少", "相对风险降低")
+    tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
+    comparator = _comparator_stated(text, layout, m.start)
+    if tail.endswith(strong):
+        return "comparison"
+    if _clause_has_comparison(ctx, c_lo, m.start):
+        return "comparison"
+    if comparator and tail.endswith(tuple(w["comparison_before"])):
+        return "comparison"
+    # a figure in parentheses after another (降幅20.4%), (OR=0.18) took care of itself above
+    if i > 0 and re.fullmatch(r"\s*[（(][^）)]*", text[ctx.metrics[i - 1].end : m.start]):
+        return arms[i - 1]
+    pair = _versus(ctx, i)
+    if pair is not None:  # a pair is two groups by itself; their order is the order they were named in
+        order = _order_before(ctx.groups, m.start, max(0, m.start - _PAIR_BACK))
+        if order is None and comparator:
+            order = ["intervention", "control"]
+        return order[pair] if order is not None else None
+    listed = _respectively(ctx, i, s_lo)
+    if listed is not None:
+        index, named = listed
+        if named and len(named) > index:
+            arm = _as_arm(named[index].arm)
+            return arm if arm == "control" or comparator else None  # type: ignore[return-value]
+        if not named:  # 两组分别为…
+            order = _order_before(ctx.groups, m.start, max(0, m.start - _PAIR_BACK))
+            return order[index] if order is not None and index < 2 else None
+        return None
+    own = [g for g in ctx.groups if c_lo <= g.start and g.end <= m.start and g.arm != "both"]
+    if not own and _lead_compares(ctx, s_lo, c_lo):
+        return "comparison"  # 与安慰剂相比，死亡风险降低了35%
+    if not own:  # 高剂量组患者中，…: a lead clause of the sentence names the group
+        own = [
+            g
+            for g in ctx.groups
+            if s_lo <= g.start < c_lo and g.arm != "both" and not ctx.has_value(*layout.clause_bounds(g.start))
+        ]
+    if own:
+        g = own[-1]
+        if ctx.has_value(g.end, m.start) and _metrics_between(ctx.metrics, g.end, m.start)[0].unit == m.unit:
+            return None  # another figure of the same kind stands between the group and this one
+        arm = _as_arm(g.arm)
+        return arm if arm == "control" or comparator else None  # type: ignore[return-value]
+    # further figures of a sentence that compares groups are differences too (；但…减少15.45%)
+    f_lo, _ = _full_sentence(text, layout, m.start)
+    for j in range(i - 1, -1, -1):
+        prev = ctx.metrics[j]
+        if prev.start < f_lo:
+            break
+        if arms[j] is not None:
+            return "comparison" if arms[j] == "comparison" and prev.unit is not None else None
+    return None
+
+
+def _lead_compares(ctx: Context, s_lo: int, c_lo: int) -> bool:
+    """A clause of the sentence before the figure's, reporting no figure, that compares with a group."""
+    pos = s_lo
+    while pos < c_lo:
+        lo, hi = ctx.layout.clause_bounds(pos)
+        if not ctx.has_value(lo, hi) and _clause_has_comparison(ctx, lo, hi):
+            return True
+        pos = max(hi, pos + 1)
+    return False
+
+
+def _versus(ctx: Context, i: int) -> int | None:
+    """0 or 1: the figure's place in a pair '34.6%对15.6%'."""
+    sep = rf"^\s*(?:{_alt('versus')})\s*$"
+    m = ctx.metrics[i]
+    nxt = ctx.metrics[i + 1] if i + 1 < len(ctx.metrics) else None
+    prev = ctx.metrics[i - 1] if i > 0 else None
+    if nxt is not None and nxt.unit == m.unit and re.match(sep, ctx.text[m.end : nxt.start]):
+        if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+            return None  # a chain of three
+        return 0
+    if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+        return 1
+    return None
+
+
+def _respectively(ctx: Context, i: int, s_lo: int) -> tuple[int, list[_Group]] | None:
+    """(index in the list, groups named before 分别) for a figure of a 'respectively' list."""
+    m = ctx.metrics[i]
+    text = ctx.text
+    found = None
+    for word in sorted(_words()["respectively"], key=len, reverse=True):
+        k = text.rfind(word, s_lo, m.start)
+        if k >= 0 and (found is None or k > found):
+            found = k
+    if found is None:
+        return None
+    items = [x for x in ctx.metrics if found < x.start <= m.start and x.unit == m.unit and x.range_part != "end"]
+    between = text[found : m.start]
+    if re.search(r"[，,；;。]", between) and not re.fullmatch(r"[^，,；;。]*(?:[，,][^，,；;。]*)?", between):
+        return None
+    index = len(items) - 1
+    clause_lo = ctx.layout.clause_bounds(found)[0]
+    lo = max(s_lo, clause_lo - 40)
+    named = [g for g in ctx.groups if lo <= g.start < found]
+    if any(g.arm == "both" for g in named):
+        return index, []
+    return (index, named) if len(named) >= 2 else None
+
+
+def attribute_metrics(
+    metrics: list[Metric], original: str, text: str, layout: Layout, claims: Claims, measures: list[MeasureHit]
+) -> None:
+    """Set each metric's arm and time point where the text states them."""
+    if not metrics:
+        return
+    ordered = sorted(range(len(metrics)), key=lambda k: (metrics[k].start, metrics[k].range_part or ""))
+    seq = [metrics[k] for k in ordered]
+    times = find_time_points(text, layout, claims, [(m.start, m.end) for m in seq], measures)
+    ctx = Context(text, layout, seq, _groups(text, layout))
+    arms: list[Arm | None] = []
+    resolved: list[TimePoint | None] = []
+    for i, m in enumerate(seq):
+        arm = _arm_for(ctx, i, arms)
+        arms.append(arm)
+        t = time_for(ctx, times, i, resolved)
+        resolved.append(t)
+        m.arm = arm
+        if t is not None:
+            m.time_point = t.value
+            m.time_point_text = original[t.start : t.end] if t.end > t.start else None
