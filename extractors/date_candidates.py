@@ -179,8 +179,10 @@ def _plausible(kind: str, m: re.Match[str], text: str, start: int) -> bool:
         n = num(g["n"]) if g["n"].isdigit() else parse_number(g["n"])
         if n is None or not 0 < n < 200 or n != int(n):
             return False
-        if words()["offset_directions"][g["dir"]] > 0:  # 48周后 inside a sentence counts from its event
-            return _clause_start(text, start, "\n。！？!?")
+        if words()["offset_directions"][g["dir"]] > 0:
+            # 48周后 inside a sentence counts from its event, and in this news 12周后 / 6个月后 opening a
+            # sentence count from the treatment (a time point, not a date): only N天后 there is a date.
+            return words()["offset_units"][g["ou"]] == "day" and _clause_start(text, start, "\n。！？!?")
         return _clause_start(text, start)
     if kind in ("nth_month", "nth_month_relative"):
         return (num(g["nth"]) or 0) in range(1, 13)

@@ -159,7 +159,10 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
             if i + 1 < len(items) and _RANGE_SEP.match(text[m.end() : items[i + 1].start()]):
                 range_part = "start"
                 if not scaled:
-                    value *= values[i + 1][0] / float(items[i + 1].group("num"))
+                    upper = float(items[i + 1].group("num"))
+                    if upper == 0:  # "2~0×10^6" is no range: no value rather than a guess
+                        continue
+                    value *= values[i + 1][0] / upper
             elif i > 0 and _RANGE_SEP.match(text[items[i - 1].end() : m.start()]):
                 range_part = "end"
             found.append(_Value(m.start(), m.end(), value, unit, range_part=range_part, cell_dose=True))

@@ -73,6 +73,8 @@ def _rewrite_row(chars: list[str], text: str, row: _Row) -> None:
         if vs - row.start >= 2:
             chars[vs - 2 : vs] = ["入", "组"]
             chars[ve] = "例"
+    elif row.field == "enrollment" and re.fullmatch(r"\d+\s*[例人名位]", text[vs:ve]) and vs - row.start >= 2:
+        chars[vs - 2 : vs] = ["入", "组"]  # 样本量：60例 reads as 入组60例
 
 
 def rewrite_registry_rows(text: str) -> str:

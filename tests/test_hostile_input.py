@@ -183,3 +183,19 @@ def test_sigterm_stops_a_run_cleanly_and_the_next_run_finishes(tmp_path: Path) -
     assert subprocess.run([*command, "--workers", "1"], check=False, timeout=300).returncode == 0
     assert len(list((out / "records").glob("*.json"))) == 30
     assert not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "标题\n研究显示[1-2-3]有效。\n参考文献\n[1] A. B. J. 2020.\n",  # a chain of citation numbers
+        "北京2022年2月30日电 研究\n正文。",  # a dateline that is no calendar date
+        "标题\n每公斤2~0×10^6个细胞/kg。",  # a range whose upper end is zero
+        "标题\n随访99999999999999999999999个月。",  # a length too large for a float's digits
+    ],
+)
+def test_one_odd_token_never_costs_the_article(text: str) -> None:
+    import stemwire
+
+    record = stemwire.extract_text(text)  # validated: it would raise if the record were not
+    assert record.text == text
