@@ -57,34 +57,43 @@ def run(
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(3) from None
     configure_prefect_environment()
-    from stemwire.flows.run_flow import stemwire_run, task_runner_for
+    from stemwire.flows.api_server import ApiServerError, RunApiServer
 
-    workers = workers or os.cpu_count() or 1
-    try:
-        flow_to_run = stemwire_run.with_options(task_runner=task_runner_for(workers, dask_address, dask))
-    except RuntimeError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    _stop_on_terminate()
-    try:
-        summary = flow_to_run(
-            raw_dir=raw,
-            out_dir=out,
-            batch_size=batch_size,
-            base_iri=base_iri,
-            bom=bom,
-            max_bytes=max_bytes,
-            wait_seconds=wait,
-            workers=workers,
-        )
-    except OutputBusy as exc:
-        err_console.print(f"[red]busy:[/red] {exc}")
-        raise typer.Exit(3) from None
-    except KeyboardInterrupt:
-        # What was committed stays published; the next run completes the rest and clears leftovers.
-        signum = _STOPPED_BY.get("signal", signal.SIGINT)
-        err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
-        raise typer.Exit(128 + signum) from None
+    # The run's own Prefect server boots while this process imports Prefect and the flow.
+    with RunApiServer() as server:
+        from stemwire.flows.run_flow import stemwire_run, task_runner_for
+
+        workers = workers or os.cpu_count() or 1
+        try:
+            flow_to_run = stemwire_run.with_options(task_runner=task_runner_for(workers, dask_address, dask))
+            if workers == 1 and not (dask or dask_address):
+                from stemwire.flows.batch import warm_up
+
+                warm_up()  # batches run in this process: load the pipeline while the server boots
+            server.ready()
+        except (RuntimeError, ApiServerError) as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        _stop_on_terminate()
+        try:
+            summary = flow_to_run(
+                raw_dir=raw,
+                out_dir=out,
+                batch_size=batch_size,
+                base_iri=base_iri,
+                bom=bom,
+                max_bytes=max_bytes,
+                wait_seconds=wait,
+                workers=workers,
+            )
+        except OutputBusy as exc:
+            err_console.print(f"[red]busy:[/red] {exc}")
+            raise typer.Exit(3) from None
+        except KeyboardInterrupt:
+            # What was committed stays published; the next run completes the rest and clears leftovers.
+            signum = _STOPPED_BY.get("signal", signal.SIGINT)
+            err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
+            raise typer.Exit(128 + signum) from None
     print_summary(summary, out)
     if summary.failures:
         raise typer.Exit(1)

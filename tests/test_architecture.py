@@ -19,7 +19,7 @@ FLOORS = [
     ["stemwire.extractors"],
     ["stemwire.extractors.components", "stemwire.extractors.pipeline", "stemwire.extractors.article"],
     ["stemwire.api", "stemwire"],
-    ["stemwire.flows.environment", "stemwire.flows.output"],
+    ["stemwire.flows.environment", "stemwire.flows.api_server", "stemwire.flows.output"],
     ["stemwire.flows.publish"],
     ["stemwire.flows.outcome", "stemwire.flows.batch", "stemwire.flows.finalize", "stemwire.flows.summary"],
     ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.extract"],

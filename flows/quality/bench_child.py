@@ -11,22 +11,25 @@ import sys
 import time
 from pathlib import Path
 
+from stemwire.flows.api_server import RunApiServer
 from stemwire.flows.environment import configure_prefect_environment
 
 
 def main(raw: Path, out: Path, reruns: int, workers: int) -> None:
+    start = time.perf_counter()  # the first run's seconds include the server's start, as a user waits for it
     configure_prefect_environment()
-    from stemwire.flows.run_flow import stemwire_run, task_runner_for
+    with RunApiServer() as server:  # as `stemwire run` starts one
+        from stemwire.flows.run_flow import stemwire_run, task_runner_for
 
-    flow = stemwire_run.with_options(task_runner=task_runner_for(workers))
-    start = time.perf_counter()
-    flow(raw_dir=raw, out_dir=out, settle_seconds=0, workers=workers)
-    first = time.perf_counter() - start
-    rerun_s = []
-    for _ in range(reruns):
-        start = time.perf_counter()
+        flow = stemwire_run.with_options(task_runner=task_runner_for(workers))
+        server.ready()
         flow(raw_dir=raw, out_dir=out, settle_seconds=0, workers=workers)
-        rerun_s.append(time.perf_counter() - start)
+        first = time.perf_counter() - start
+        rerun_s = []
+        for _ in range(reruns):
+            start = time.perf_counter()
+            flow(raw_dir=raw, out_dir=out, settle_seconds=0, workers=workers)
+            rerun_s.append(time.perf_counter() - start)
     print(json.dumps({"run_s": first, "rerun_s": rerun_s}))
 
 

@@ -1,0 +1,159 @@
+"""The Prefect API server of one `stemwire run`, started before Prefect is imported.
+
+Without PREFECT_API_URL, Prefect's ephemeral mode first imports the whole server application into
+the run's own process (about 4 s on the CI machine), then starts it as a subprocess and waits for
+it (another 4-5 s), before the flow can begin. Started here instead, as the run's first act, the
+server boots while the run imports Prefect and the flow, and the run's process never loads the
+server code (nor its memory).
+
+The server is the run's child in a session of its own: Ctrl-C in the terminal reaches the run, which
+stops cleanly and then stops the server, instead of killing the server under a flow that still needs
+it. On Linux the kernel ends the server if the run itself dies (kill -9), so none is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from importlib.util import find_spec
+from pathlib import Path
+from types import TracebackType
+
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 90.0
+PORT_ATTEMPTS = 3
+
+
+class ApiServerError(RuntimeError):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+# Run first in the server's process, then replaced by the server (the signal survives exec): the kernel
+# sends SIGTERM when the run that started it dies, however it dies. Gives up if the run is already gone.
+_END_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "parent = int(sys.argv[1])\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGTERM)\n"  # 1 = PR_SET_PDEATHSIG
+    "os.getppid() == parent or sys.exit(0)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def _launcher() -> list[str]:
+    if sys.platform.startswith("linux"):
+        return [sys.executable, "-c", _END_WITH_PARENT, str(os.getpid())]
+    return []
+
+
+def _server_command(port: int) -> list[str]:
+    spec = find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise ApiServerError("Prefect is not installed in this environment")
+    # The command Prefect's own ephemeral mode runs (uvicorn over the server's app factory).
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(Path(spec.origin).parent.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+class RunApiServer:
+    """`with RunApiServer() as server:` starts the server (unless PREFECT_API_URL names one) and puts
+    its address in PREFECT_API_URL, for this process and the workers it spawns; `server.ready()`
+    waits until it answers; leaving the block stops it."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.api_url = os.environ.get("PREFECT_API_URL", "")
+        self._owned = not self.api_url
+        # A file, not a pipe: a chatty server never blocks on it. Closed when the block ends.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
+
+    def __enter__(self) -> RunApiServer:
+        if self._owned:
+            self._launch()
+        return self
+
+    def _launch(self) -> None:
+        port = _free_port()
+        self.api_url = f"http://{HOST}:{port}/api"
+        env = {**os.environ, "PREFECT_UI_ENABLED": "false"}
+        self.process = subprocess.Popen(
+            [*_launcher(), *_server_command(port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            start_new_session=True,
+        )
+        os.environ["PREFECT_API_URL"] = self.api_url
+
+    def ready(self, timeout_s: float = STARTUP_TIMEOUT_S) -> str:
+        """The API URL, once the server answers its health check."""
+        if not self._owned:
+            return self.api_url
+        deadline = time.monotonic() + timeout_s
+        attempts = 1
+        while not _healthy(self.api_url):
+            assert self.process is not None
+            if self.process.poll() is not None:
+                if attempts < PORT_ATTEMPTS:  # the free port was taken meanwhile: try another
+                    attempts += 1
+                    self._launch()
+                    continue
+                raise ApiServerError(f"the Prefect server exited with status {self.process.returncode}: {self._tail()}")
+            if time.monotonic() > deadline:
+                raise ApiServerError(f"the Prefect server did not answer on {self.api_url} within {timeout_s:.0f} s")
+            time.sleep(0.1)
+        return self.api_url
+
+    def _tail(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else "no message"
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._owned:
+            os.environ.pop("PREFECT_API_URL", None)
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+        self._log.close()
