@@ -1,4 +1,5 @@
-"""Generate schemas/article.schema.json from the pydantic models, or check that it is up to date.
+"""Generate schemas/article.schema.json (the record) and schemas/run-summary.schema.json (what
+`stemwire run --json` prints) from their pydantic models, or check that they are up to date.
 
 python -m stemwire.schemas.export          # write the schema
 python -m stemwire.schemas.export --check  # exit 1 with a fix-it message when the committed file has drifted
@@ -14,8 +15,10 @@ from typing import Any
 
 from stemwire.schemas import SCHEMA_ID, SCHEMA_VERSION
 from stemwire.schemas.families import record_model
+from stemwire.schemas.run_summary import SUMMARY_ID, RunSummaryReport
 
 SCHEMA_PATH = Path(__file__).parent / "article.schema.json"
+SUMMARY_SCHEMA_PATH = Path(__file__).parent / "run-summary.schema.json"
 FIX_IT = "schema is out of date: run `stemwire schema` (or `python -m stemwire.schemas.export`) to update it"
 
 
@@ -29,16 +32,29 @@ def generate_schema() -> dict[str, Any]:
     }
 
 
+def _render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def render_schema() -> str:
-    return json.dumps(generate_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return _render(generate_schema())
+
+
+def render_summary_schema() -> str:
+    body = RunSummaryReport.model_json_schema(mode="serialization")
+    return _render({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SUMMARY_ID, **body})
 
 
 def schema_is_current(path: Path = SCHEMA_PATH) -> bool:
-    return path.exists() and path.read_text(encoding="utf-8") == render_schema()
+    summary_current = (
+        SUMMARY_SCHEMA_PATH.exists() and SUMMARY_SCHEMA_PATH.read_text(encoding="utf-8") == render_summary_schema()
+    )
+    return summary_current and path.exists() and path.read_text(encoding="utf-8") == render_schema()
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> None:
     path.write_text(render_schema(), encoding="utf-8")
+    SUMMARY_SCHEMA_PATH.write_text(render_summary_schema(), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
