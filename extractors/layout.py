@@ -90,6 +90,7 @@ class _Patterns:
     metadata_cue: re.Pattern[str]
     metadata_line: re.Pattern[str]
     modification_cue: re.Pattern[str]
+    modification_lead: re.Pattern[str]
     publication_cue: re.Pattern[str]
     related_heading: re.Pattern[str]
     citation: re.Pattern[str]
@@ -113,6 +114,7 @@ def _patterns() -> _Patterns:
         # English date (17 April 2014, April 17, 2014).
         date_like=re.compile(
             r"(?:19|20)\d{2}\s*(?:[-/.年])\s*\d{1,2}|民国\s*\d{2,3}\s*年|\d{1,2}月\d{1,2}日电"
+            r"|(?<![\d/.-])1[0-4]\d([-/.])\d{1,2}\1\d{1,2}(?![\d/.-])"  # a Minguo date (103-05-02)
             r"|\b(?:19|20)\d{2}\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
         ),
         chrome=re.compile(data["chrome"], re.I),
@@ -121,6 +123,7 @@ def _patterns() -> _Patterns:
         metadata_cue=re.compile(data["metadata_cue"], re.I),
         metadata_line=re.compile(data["metadata_line"], re.I),
         modification_cue=re.compile(data["modification_cue"], re.I),
+        modification_lead=re.compile(data["modification_lead"], re.I),
         publication_cue=re.compile(data["publication_cue"], re.I),
         related_heading=re.compile(data["related_heading"], re.I),
         citation=re.compile(data["citation"], re.I),
@@ -206,6 +209,10 @@ def _old_dateline(stripped: str) -> bool:
 def _publication_line(stripped: str) -> bool:
     """A metadata line that can carry the publication date: not one that only gives an update."""
     p = _patterns()
+    # 发布单位：… 更新日期：103-05-02: a date the update cue leads is no publication date
+    leads = [stripped[max(0, m.start() - 12) : m.start()] for m in p.date_like.finditer(stripped)]
+    if leads and all(p.modification_lead.search(lead) for lead in leads):
+        return False
     return not p.modification_cue.search(stripped) or bool(p.publication_cue.search(stripped))
 
 
