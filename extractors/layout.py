@@ -93,6 +93,7 @@ class _Patterns:
     modification_lead: re.Pattern[str]
     publication_cue: re.Pattern[str]
     related_heading: re.Pattern[str]
+    teaser: re.Pattern[str]
     citation: re.Pattern[str]
     glued_date: re.Pattern[str]
     roc_year_heading: re.Pattern[str]
@@ -126,6 +127,7 @@ def _patterns() -> _Patterns:
         modification_lead=re.compile(data["modification_lead"], re.I),
         publication_cue=re.compile(data["publication_cue"], re.I),
         related_heading=re.compile(data["related_heading"], re.I),
+        teaser=re.compile(data["teaser"]),
         citation=re.compile(data["citation"], re.I),
         # A headline with its date glued before or after it ("2026-01-09 标题", "标题 date 2026-01-09").
         glued_date=re.compile(
@@ -238,6 +240,22 @@ def _split_glued_date(text: str, start: int, end: int) -> list[tuple[int, int, L
     return [(start, m.start("tail"), "title"), (m.start("tail"), end, "dateline")]
 
 
+def _teasers(stripped_lines: list[str]) -> set[int]:
+    """Lines of a related block without a heading: two or more lines in a row (blank lines aside),
+    each a short headline with its own date at its end (造血干细胞移植新进展 2019-01-02)."""
+    rx, found, run = _patterns().teaser, set(), []
+    for i, line in enumerate([*stripped_lines, "-"]):
+        if not line:
+            continue
+        if rx.match(line) and re.search(r"[\u4e00-\u9fff]{4}", line):
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            found.update(run)
+        run = []
+    return found
+
+
 def analyse_layout(text: str) -> Layout:
     p = _patterns()
     raw_lines: list[tuple[int, int]] = []
@@ -247,6 +265,7 @@ def analyse_layout(text: str) -> Layout:
         pos += len(chunk) + 1
     stripped_lines = [text[s:e].strip() for s, e in raw_lines]
     furniture = [_furniture(line) if line else "" for line in stripped_lines]
+    teasers = _teasers(stripped_lines)
     # The title: the first line that is not page furniture (skip links, navigation, metadata).
     title_index = next(
         (
@@ -283,6 +302,8 @@ def analyse_layout(text: str) -> Layout:
             kind = "heading"
         elif in_related or (reason == "related" and i > title_index):
             in_related = True
+            kind, reason = "boilerplate", "related"
+        elif body_started and i in teasers:
             kind, reason = "boilerplate", "related"
         elif i == title_index:
             for s, e, k in _split_glued_date(text, start, end):
