@@ -250,3 +250,28 @@ def test_identifiers_on_title_metadata_and_citation_lines_are_references(text: s
 def test_an_identifier_in_a_related_teaser_is_not_the_articles() -> None:
     text = f"干细胞研究新进展\n{_LONG_BODY}\n相关阅读\n某研究 DOI: 10.1000/xyz.123 2019-01-02\n"
     assert extract_text(text).references == []
+
+
+_TOOL_LINES = [
+    "【字体：大 中 小】",
+    "【打印】【关闭】",
+    "扫一扫在手机打开当前页",
+    "阅读 1.2万 点赞 35",
+    "返回顶部",
+    "点击查看原文",
+    "热门标签：干细胞 免疫细胞 脐带间充质干细胞",
+    "第1页 第2页 下一页",
+    "编辑 / 王某",
+]
+
+
+@pytest.mark.parametrize("text", both_scripts(f"干细胞研究新进展\n{_LONG_BODY}\n" + "\n".join(_TOOL_LINES) + "\n"))
+def test_page_tool_lines_tag_clouds_and_counts_are_chrome(text: str) -> None:
+    record = extract_text(text)
+    assert [c.name for c in record.cell_types] == ["neural stem cell"]  # not the tag cloud's
+    assert [m.value for m in record.metrics] == [20]  # not the view or like counts
+
+
+def test_lines_that_only_look_like_tools_stay_article() -> None:
+    layout = analyse_layout(to_analysis_text("标题\n研究小组\n评论区精选\n中国干细胞学会\n").text)
+    assert [line.kind for line in layout.lines[1:4]] == ["heading", "heading", "heading"]
