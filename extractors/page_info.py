@@ -15,6 +15,7 @@ from stemwire.extractors.date_context import opens_body, page_address, roc_conte
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.page_meta import PageMeta
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.script import to_analysis_text
 from stemwire.schemas.models import DateFact, PageInfo
 
 
@@ -33,6 +34,13 @@ def _author(original: str, text: str, layout: Layout) -> str | None:
         if m is not None and not _fields()["not_author"].match(m.group("name").strip()):
             return original[m.start("name") : m.end("name")].strip()
     return None
+
+
+def _named(author: str | None, meta: PageMeta | None) -> str | None:
+    """A page's declared author, unless it is the site itself or a staff byline."""
+    if not author or (meta is not None and author == meta.site_name):
+        return None
+    return None if _fields()["not_author"].match(to_analysis_text(author).text) else author
 
 
 def _modified(text: str, roc: bool) -> dt.date | None:
@@ -86,7 +94,7 @@ def page_info(
         date_modified=modified if modified != published else None,
         date_source=_source(published, caller, meta, dates, address) if published else None,  # type: ignore[arg-type]
         site_name=meta.site_name if meta else None,
-        author=(meta.author if meta and meta.author else None) or _author(original, text, layout),
+        author=_named(meta.author if meta else None, meta) or _author(original, text, layout),
         canonical_url=(meta.canonical_url if meta and meta.canonical_url else None) or address,
         language=meta.language if meta else None,
     )

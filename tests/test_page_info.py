@@ -75,3 +75,25 @@ def test_a_footer_year_alone_gives_no_publication_date() -> None:
 def test_a_caller_date_is_named_as_such() -> None:
     record = extract_text("干细胞研究新进展\n研究纳入30名患者。\n", published="2024-02-03")
     assert record.page is not None and (record.page.date_published, record.page.date_source) == ("2024-02-03", "caller")
+
+
+def test_json_ld_that_contradicts_the_visible_page_does_not_win() -> None:
+    # JSON-LD naming the site as headline and author (trafilatura #23, #92); a date at 00:30 +08:00
+    # keeps its local day (no shift to UTC, no invented time)
+    page = (
+        '<html><head><title>某健康网</title><script type="application/ld+json">{"@type": "WebPage", '
+        '"headline": "某健康网首页", "author": {"name": "某健康网"}, "datePublished": "2023-11-17T00:30:00+08:00"}'
+        "</script></head><body><h1>干细胞研究新进展</h1><p>研究纳入30名患者，神经干细胞移植后3个月评分改善20%。</p>"
+        "</body></html>"
+    )
+    record = extract_text(page, kind="html")
+    assert record.title == "干细胞研究新进展"
+    assert record.page is not None
+    assert (record.page.date_published, record.page.date_source, record.page.author) == ("2023-11-17", "json-ld", None)
+
+
+@pytest.mark.parametrize("byline", ["作者：本报记者", "作者：某健康网", "文/编辑部"])
+def test_a_staff_or_site_byline_names_no_author(byline: str) -> None:
+    for text in both_scripts(f"干细胞研究新进展\n{byline} 发布日期：2020-05-06\n研究纳入30名患者。\n"):
+        page = extract_text(text).page
+        assert page is not None and page.author is None
