@@ -72,8 +72,36 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _MIN_BODY_HAN = 40
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
+_LINK_ITEM_NODES = 24  # an item of a headline-link list is small: a link, a date, a count
+_LINK_ITEM_EXTRA = 12  # characters an item may carry outside its link (a date, a view count)
+
+
+def _headline_link_item(li: Tag) -> bool:
+    """A list item that is one headline link (its own date at most beside it): a teaser."""
+    for nodes, _ in enumerate(li.descendants, 1):
+        if nodes > _LINK_ITEM_NODES:
+            return False
+    links = li.find_all("a")
+    if len(links) != 1:
+        return False
+    anchor = links[0].get_text(" ", strip=True)
+    rest = li.get_text(" ", strip=True).replace(anchor, "", 1).strip()
+    return len(_HAN_RUN.findall(anchor)) >= 6 and len(rest) <= _LINK_ITEM_EXTRA and not re.search("[。；！？]", rest)
+
+
+def _is_link_list(tag: Tag) -> bool:
+    """A list of three or more headline links and nothing else, with no class name to say so (a
+    sidebar, a 'more news' block): link-dense, as trafilatura and jusText judge boilerplate. Each
+    item is looked at only up to a few nodes, so the walk stays linear."""
+    items = [c for c in tag.children if isinstance(c, Tag)]
+    return len(items) >= 3 and all(c.name == "li" and _headline_link_item(c) for c in items)
+
+
 def _is_chrome(tag: Tag) -> bool:
     if tag.name in _CHROME_TAGS:
+        return True
+    if tag.name in ("ul", "ol") and _is_link_list(tag):
         return True
     if tag.name == "header":
         return tag.find(["h1", "article"]) is None

@@ -6,9 +6,9 @@ of 100,000 nested <div>s keeps only its first levels): what they return then is 
 text always comes from our own walk (extractors/markup.py, no depth limit) and theirs is used only when
 ours is nearly empty and theirs is not truncated.
 
-htmldate runs without its extensive search: that search reads dates from the body text, where a
-footer's copyright year becomes a publication date (htmldate #124); the markup alone (meta tags in any
-date format, JSON-LD, time elements) is what we ask it for.
+htmldate reads the page's <head> only, without its extensive search: in the body it takes a footer's
+copyright year (htmldate #124) or any ISO date of the text for the publication date; the head's meta
+tags in any date format and under any of the names it knows are what we ask it for.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _DATE_RANGE = {"min_date": "1990-01-01", "max_date": "2100-12-31"}
 # trafilatura's metadata reader walks the whole tree several times (about 0.6 s per MB); what it reads
 # (head, headline, byline) stands at the top of a page, so it gets the page's first part only.
 _META_WINDOW = 150_000
+_HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.I)
 _HOSTNAME = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -56,9 +57,16 @@ def _tree(html: str) -> lxml_html.HtmlElement | None:
     return tree
 
 
-def _latest_date(html: str) -> str | None:
+def _head_only(html: str) -> str | None:
+    """The page's <head> as a document of its own: htmldate, even without its extensive search, falls
+    back to any ISO date in the body text (本研究于2023-10-08完成 became the publication date)."""
+    end = _HEAD_END.search(html)
+    return html[: end.start()] + "</head><body></body></html>" if end else None
+
+
+def _date(head: str, original: bool) -> str | None:
     try:
-        found = htmldate.find_date(html, extensive_search=False, original_date=False, **_DATE_RANGE)  # type: ignore[arg-type]
+        found = htmldate.find_date(head, extensive_search=False, original_date=original, **_DATE_RANGE)  # type: ignore[arg-type]
     except (ValueError, TypeError) as exc:
         _LOG.debug("htmldate failed: %s", exc)
         return None
@@ -67,14 +75,14 @@ def _latest_date(html: str) -> str | None:
 
 def library_meta(html: str) -> LibraryMeta:
     """The page's metadata as trafilatura and htmldate read it (fields they do not find are None)."""
-    window = html[:_META_WINDOW]
-    tree = _tree(window)
+    tree = _tree(html[:_META_WINDOW])
     if tree is None:
         return LibraryMeta()
-    # trafilatura asks htmldate for the publication date: without the extensive search (see above)
+    # trafilatura's own date (htmldate over the whole tree) is not used: see _head_only
     doc = extract_metadata(tree, date_config={"extensive_search": False, "original_date": True, **_DATE_RANGE})
-    published = str(doc.date) if doc.date else None
-    latest = _latest_date(window)
+    head = _head_only(html[:_META_WINDOW])
+    published = _date(head, original=True) if head else None
+    latest = _date(head, original=False) if head else None
     site = doc.sitename if doc.sitename and not _HOSTNAME.match(doc.sitename) else None  # a hostname is no name
     return LibraryMeta(
         title=doc.title or None,

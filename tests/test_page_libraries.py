@@ -83,3 +83,46 @@ def test_a_page_of_100000_nested_divs_keeps_its_article() -> None:
     # below what a quadratic walk took (387 s); it is a guard, not a benchmark.
     done = subprocess.run([sys.executable, "-c", _DEEP], capture_output=True, text=True, timeout=150, check=True)
     assert json.loads(done.stdout) == [["neural stem cell"], [20]]
+
+
+_ARTICLE = (
+    "<h1>干细胞研究新进展</h1><p>研究纳入30名患者，神经干细胞移植后3个月评分改善20%，研究者认为这一疗法值得"
+    "在更大规模的试验中验证。</p>"
+)
+
+
+def test_a_list_of_headline_links_without_a_class_is_not_the_article() -> None:
+    side = (
+        '<ul><li><a href="/1">脐带间充质干细胞治疗肝硬化有效率达81%</a> 2023-10-08</li>'
+        '<li><a href="/2">造血干细胞移植治疗白血病新方案</a></li>'
+        '<li><a href="/3">诱导多能干细胞来源心肌细胞首次用于患者</a><span>1.2万</span></li></ul>'
+    )
+    record = extract_text(_page("", _ARTICLE + side), kind="html")
+    assert [c.name for c in record.cell_types] == ["neural stem cell"]
+    assert [m.value for m in record.metrics] == [20]
+    assert record.dates == []
+
+
+def test_reference_and_body_lists_with_links_stay() -> None:
+    lists = (
+        '<ul><li><a href="/h">某医院</a>对30名患者进行了间充质干细胞移植。</li><li><a href="/u">某大学</a>负责随访。</li>'
+        '<li><a href="/c">某公司</a>提供细胞制剂。</li></ul>'
+        "<h2>参考文献</h2><ol><li>Wang X, et al. Stem cell trial. "
+        '<a href="https://doi.org/10.1000/a.1">doi:10.1000/a.1</a></li>'
+        '<li>Li Y, et al. Another trial. <a href="https://doi.org/10.1000/b.2">doi:10.1000/b.2</a></li>'
+        '<li><a href="https://pubmed.ncbi.nlm.nih.gov/31234567/">https://pubmed.ncbi.nlm.nih.gov/31234567/</a></li></ol>'
+    )
+    record = extract_text(_page("", _ARTICLE + lists), kind="html")
+    assert [(r.doi, r.pmid) for r in record.references] == [
+        ("10.1000/a.1", None),
+        ("10.1000/b.2", None),
+        (None, "31234567"),
+    ]
+    assert "mesenchymal stem cell" in [c.name for c in record.cell_types]
+
+
+def test_a_body_date_is_never_the_page_date_from_htmldate() -> None:
+    page = _page("<title>干细胞研究新进展</title>", "<p>本研究于2023-10-08完成，研究纳入30名患者。</p>")
+    _, meta = html_page(page)
+    assert meta.published is None
+    assert extract_text(page, kind="html").date_published is None
