@@ -10,6 +10,7 @@ from pathlib import Path
 
 from stemwire.extractors.components import facts, mentions
 from stemwire.extractors.decode import MAX_BYTES, DecodedArticle, decode_article
+from stemwire.extractors.page_info import page_info
 from stemwire.extractors.pipeline import run_pipeline
 from stemwire.extractors.script import AnalysisText, to_analysis_text
 from stemwire.schemas.families import EXTRA_MENTIONS, families, record_model
@@ -39,6 +40,9 @@ def build_record(
     dates resolve against it, and it is the record's date_published). `analysis`: the article's text
     already converted, when the caller has it."""
     analysis = analysis or to_analysis_text(article.text)
+    caller = published is not None
+    if published is None and article.meta is not None and article.meta.published:
+        published = dt.date.fromisoformat(article.meta.published)  # the page's metadata wins over body dates
     doc = run_pipeline(analysis, published)
     original = analysis.original
 
@@ -51,6 +55,9 @@ def build_record(
     found.sort(key=lambda m: (m.start, m.end, m.type))
 
     dateline = published or doc._.dateline
+    date_published = dateline.isoformat() if dateline else None
+    dates = facts(doc, "dates")
+    page = page_info(article.meta, doc._.title, date_published, caller, dates, original, analysis.text, doc._.layout)
     profile = analysis.profile
     return record_model()(
         id=record_id or article_id(article.path),
@@ -69,7 +76,8 @@ def build_record(
         ),
         title=doc._.title,
         text=original,
-        date_published=dateline.isoformat() if dateline else None,
+        date_published=date_published,
+        page=page,
         unresolved_dates=facts(doc, "unresolved_dates"),
         studies=facts(doc, "studies"),
         mentions=found,

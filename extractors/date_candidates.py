@@ -113,9 +113,17 @@ def num(value: str | None) -> int | None:
     return parse_chinese_numeral(value)
 
 
-def candidates(text: str, layout: Layout, claims: Claims) -> list[Candidate]:
+# Minguo dates that carry no era word: read only where the article's context makes the era certain.
+ROC_ONLY = ("roc_3digit", "roc_numeric")
+
+
+def candidates(text: str, layout: Layout, claims: Claims, roc: bool = False) -> list[Candidate]:
+    """Date candidates, longest first at each position; `roc`: the article is in an ROC context, so
+    103年4月30日 and 103/04/30 are Minguo dates (elsewhere they are not tried)."""
     found: list[Candidate] = []
     for kind, rx in patterns():
+        if kind in ROC_ONLY and not roc:
+            continue
         for m in matches(kind, rx, text):
             start = m.start() + (len(m.group()) - len(m.group().lstrip()))
             if start == m.end() or layout.kind_at(start) in ("boilerplate", "blank"):
@@ -152,7 +160,7 @@ def _plausible(kind: str, m: re.Match[str], text: str, start: int) -> bool:
     if kind == "month_day" and not (g["d"] or g["db"] or g["part"]):
         after = text[m.end() : m.end() + 1]
         return _month_anchor(text, start) and not any(after.startswith(a) for a in w["not_after_month_range"])
-    if kind in ("roc", "roc_3digit"):
+    if kind in ("roc", *ROC_ONLY):
         return num(g["ry"]) is not None
     if kind == "cn_ymd":
         year = parse_chinese_numeral(g["cy"])

@@ -23,6 +23,7 @@ from stemwire.extractors.date_candidates import (
     num,
     words,
 )
+from stemwire.extractors.date_context import is_traditional, page_address, roc_context, url_date
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import range_separator_chars
 from stemwire.extractors.numerals import parse_chinese_numeral, parse_number
@@ -61,13 +62,14 @@ class _Context:
     last_year: int | None = None
     last_year_line: int = -1
     _traditional: bool | None = None
+    roc: bool = False  # an ROC context (extractors/date_context.py): short years are Minguo years
 
     @property
     def traditional(self) -> bool:
         """The article is written in Traditional script (its two-digit years may be Minguo years);
         counted only when a two-digit year asks."""
         if self._traditional is None:
-            self._traditional = _is_traditional(self.original, self.text)
+            self._traditional = is_traditional(self.original, self.text)
         return self._traditional
 
 
@@ -113,10 +115,10 @@ def _resolve(c: Candidate, ctx: _Context, line_start: int) -> _Resolved | str | 
         if two is None:
             return None
         month, day = _month_part(g)
-        if c.kind == "short_ymd" and ctx.traditional and two >= 60:
+        if c.kind == "short_ymd" and ctx.roc and two >= 60:
             return _Resolved(two + 1911, month, day, False)  # 98年4月 in Taiwan text: Minguo 98 = 2009
         return _Resolved(_short_year(two, ctx), month, day, False, True, _reference(ctx))
-    if c.kind in ("roc", "roc_3digit"):
+    if c.kind in ("roc", "roc_3digit", "roc_numeric"):
         year = num(g["ry"])
         return None if year is None else _Resolved(year + 1911, num(g.get("m")), num(g.get("d")), False)
     if c.kind in ("numeric", "numeric_spaced", "numeric_ym", "english", "english_mdy"):
@@ -227,12 +229,6 @@ def _dateline_of(listed: list[Candidate], layout: Layout) -> dt.date | None:
     return None
 
 
-def _is_traditional(original: str, text: str) -> bool:
-    """The article is written in Traditional script (its two-digit years may be Minguo years)."""
-    changed = sum(1 for a, b in zip(original, text, strict=True) if a != b and not a.isascii() and a >= "\u4e00")
-    return changed >= 3 or (changed >= 1 and len(text) < 200)
-
-
 _Extra = tuple[int, int, int, int | None, int | None]
 
 
@@ -268,11 +264,15 @@ def _second_ends(c: Candidate, r: _Resolved, text: str, end: int, claims: Claims
 def find_dates(
     original: str, text: str, layout: Layout, claims: Claims, published: dt.date | None = None
 ) -> tuple[list[DateFact], dt.date | None]:
-    """The article's dates, and its dateline (the publication date it prints). Relative dates resolve
-    against `published` when the caller knows it, else against the dateline."""
-    found = candidates(text, layout, claims)
+    """The article's dates, and its dateline (the publication date it prints, else the date in the
+    page's own address). Relative and year-less dates resolve against `published` when the caller
+    knows it, else against the dateline."""
+    roc = roc_context(original, text, layout)
+    found = candidates(text, layout, claims, roc=roc)
     dateline = _dateline_of(found, layout)
-    ctx = _Context(published or dateline, original, text)
+    if dateline is None:
+        dateline = url_date(page_address(text, layout))
+    ctx = _Context(published or dateline, original, text, roc=roc)
     facts: list[DateFact] = []
     for c in found:
         if claims.overlaps(c.start, c.end):  # taken by the second end of a range just above

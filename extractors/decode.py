@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,19 @@ _BOMS = (
 # read as some unrelated single-byte code page.
 _CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "utf_16_le", "utf_16_be"]
 _MIN_HAN_SHARE = 0.05
+# A page whose head is a long run of ASCII script and style: Han characters are then a small share of
+# the whole but most of what is not ASCII (a wrong decoding gives Latin or box-drawing debris instead).
+_MIN_HAN_OF_NON_ASCII = 0.5
+_MIN_HAN_CHARS = 20
+# <meta charset="gb2312"> or content="text/html; charset=big5" near the top of an HTML page
+_DECLARED = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]{3,20})", re.I)
+_DECLARED_CODECS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "big5-hkscs": "big5hkscs",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,36 @@ def _han_share(text: str) -> float:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text) / max(1, len(text))
 
 
+def _chinese_enough(text: str) -> bool:
+    if _han_share(text) >= _MIN_HAN_SHARE:
+        return True
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    non_ascii = sum(not ch.isascii() for ch in text)
+    return han >= _MIN_HAN_CHARS and han / max(1, non_ascii) >= _MIN_HAN_OF_NON_ASCII
+
+
+_LONG_ASCII = re.compile(rb"[\x00-\x7f]{256,}")
+
+
+def _without_long_ascii(data: bytes) -> bytes:
+    """The bytes detection should look at: a long ASCII run (a page's scripts and styles) drowns the
+    Chinese text in detection (trafilatura #541), so each is cut to its first byte (which may end a
+    two-byte character) and a line break."""
+    return _LONG_ASCII.sub(lambda m: m.group()[:1] + b"\n", data)
+
+
+def _declared(data: bytes) -> tuple[str, str] | None:
+    """A page's own charset declaration, where the bytes decode under it without error."""
+    m = _DECLARED.search(data[:8192])
+    codec = _DECLARED_CODECS.get(m.group(1).decode("ascii").lower()) if m else None
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a file's bytes."""
     for bom, codec, name in _BOMS:
@@ -67,11 +111,16 @@ def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if (declared := _declared(data)) is not None and _chinese_enough(declared[0]):
+        return declared
+    best = charset_normalizer.from_bytes(_without_long_ascii(data), cp_isolation=_CANDIDATES).best()
     if best is None:
         raise ArticleError(path, "cannot tell its encoding (tried UTF-8, UTF-16, GB18030 and Big5)")
-    text = str(best)
-    if _han_share(text) < _MIN_HAN_SHARE:
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = str(best)
+    if not _chinese_enough(text):
         raise ArticleError(path, f"decodes as {best.encoding} but holds almost no Chinese text")
     return text, best.encoding.replace("_", "-")
 
@@ -84,7 +133,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         controls = sum(ord(ch) < 32 and ch not in "\r\n\t" for ch in text)
-        if controls == 0 and _han_share(text) >= _MIN_HAN_SHARE:
+        if controls == 0 and _chinese_enough(text):
             return text, codec
     return None
 

@@ -90,8 +90,10 @@ class _Patterns:
     metadata_cue: re.Pattern[str]
     metadata_line: re.Pattern[str]
     modification_cue: re.Pattern[str]
+    modification_lead: re.Pattern[str]
     publication_cue: re.Pattern[str]
     related_heading: re.Pattern[str]
+    teaser: re.Pattern[str]
     citation: re.Pattern[str]
     glued_date: re.Pattern[str]
     roc_year_heading: re.Pattern[str]
@@ -113,6 +115,7 @@ def _patterns() -> _Patterns:
         # English date (17 April 2014, April 17, 2014).
         date_like=re.compile(
             r"(?:19|20)\d{2}\s*(?:[-/.年])\s*\d{1,2}|民国\s*\d{2,3}\s*年|\d{1,2}月\d{1,2}日电"
+            r"|(?<![\d/.-])1[0-4]\d([-/.])\d{1,2}\1\d{1,2}(?![\d/.-])"  # a Minguo date (103-05-02)
             r"|\b(?:19|20)\d{2}\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
         ),
         chrome=re.compile(data["chrome"], re.I),
@@ -121,8 +124,10 @@ def _patterns() -> _Patterns:
         metadata_cue=re.compile(data["metadata_cue"], re.I),
         metadata_line=re.compile(data["metadata_line"], re.I),
         modification_cue=re.compile(data["modification_cue"], re.I),
+        modification_lead=re.compile(data["modification_lead"], re.I),
         publication_cue=re.compile(data["publication_cue"], re.I),
         related_heading=re.compile(data["related_heading"], re.I),
+        teaser=re.compile(data["teaser"]),
         citation=re.compile(data["citation"], re.I),
         # A headline with its date glued before or after it ("2026-01-09 标题", "标题 date 2026-01-09").
         glued_date=re.compile(
@@ -206,6 +211,10 @@ def _old_dateline(stripped: str) -> bool:
 def _publication_line(stripped: str) -> bool:
     """A metadata line that can carry the publication date: not one that only gives an update."""
     p = _patterns()
+    # 发布单位：… 更新日期：103-05-02: a date the update cue leads is no publication date
+    leads = [stripped[max(0, m.start() - 12) : m.start()] for m in p.date_like.finditer(stripped)]
+    if leads and all(p.modification_lead.search(lead) for lead in leads):
+        return False
     return not p.modification_cue.search(stripped) or bool(p.publication_cue.search(stripped))
 
 
@@ -231,6 +240,22 @@ def _split_glued_date(text: str, start: int, end: int) -> list[tuple[int, int, L
     return [(start, m.start("tail"), "title"), (m.start("tail"), end, "dateline")]
 
 
+def _teasers(stripped_lines: list[str]) -> set[int]:
+    """Lines of a related block without a heading: two or more lines in a row (blank lines aside),
+    each a short headline with its own date at its end (造血干细胞移植新进展 2019-01-02)."""
+    rx, found, run = _patterns().teaser, set(), []
+    for i, line in enumerate([*stripped_lines, "-"]):
+        if not line:
+            continue
+        if rx.match(line) and re.search(r"[\u4e00-\u9fff]{4}", line):
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            found.update(run)
+        run = []
+    return found
+
+
 def analyse_layout(text: str) -> Layout:
     p = _patterns()
     raw_lines: list[tuple[int, int]] = []
@@ -240,6 +265,7 @@ def analyse_layout(text: str) -> Layout:
         pos += len(chunk) + 1
     stripped_lines = [text[s:e].strip() for s, e in raw_lines]
     furniture = [_furniture(line) if line else "" for line in stripped_lines]
+    teasers = _teasers(stripped_lines)
     # The title: the first line that is not page furniture (skip links, navigation, metadata).
     title_index = next(
         (
@@ -276,6 +302,8 @@ def analyse_layout(text: str) -> Layout:
             kind = "heading"
         elif in_related or (reason == "related" and i > title_index):
             in_related = True
+            kind, reason = "boilerplate", "related"
+        elif body_started and i in teasers:
             kind, reason = "boilerplate", "related"
         elif i == title_index:
             for s, e, k in _split_glued_date(text, start, end):

@@ -16,7 +16,8 @@ import re
 from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from markdown_it import MarkdownIt
 
-from stemwire.extractors.page_meta import PageMeta, read_page_meta, title_segments
+from stemwire.extractors.page_libraries import han_count, library_meta, main_text
+from stemwire.extractors.page_meta import PageMeta, merge_library_meta, read_page_meta, title_segments
 
 _BLOCKS = [
     "address",
@@ -66,10 +67,41 @@ _CHROME_NAMES = re.compile(
 )
 _READING = re.compile(r"[(（][a-zü\u00e0-\u01dc]{1,6}[)）]")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Below this many Han characters our walk has taken (nearly) the whole page for chrome, e.g. an article
+# inside <div class="print-area">: trafilatura's main text is asked for instead.
+_MIN_BODY_HAN = 40
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
+_LINK_ITEM_NODES = 24  # an item of a headline-link list is small: a link, a date, a count
+_LINK_ITEM_EXTRA = 12  # characters an item may carry outside its link (a date, a view count)
+
+
+def _headline_link_item(li: Tag) -> bool:
+    """A list item that is one headline link (its own date at most beside it): a teaser."""
+    for nodes, _ in enumerate(li.descendants, 1):
+        if nodes > _LINK_ITEM_NODES:
+            return False
+    links = li.find_all("a")
+    if len(links) != 1:
+        return False
+    anchor = links[0].get_text(" ", strip=True)
+    rest = li.get_text(" ", strip=True).replace(anchor, "", 1).strip()
+    return len(_HAN_RUN.findall(anchor)) >= 6 and len(rest) <= _LINK_ITEM_EXTRA and not re.search("[。；！？]", rest)
+
+
+def _is_link_list(tag: Tag) -> bool:
+    """A list of three or more headline links and nothing else, with no class name to say so (a
+    sidebar, a 'more news' block): link-dense, as trafilatura and jusText judge boilerplate. Each
+    item is looked at only up to a few nodes, so the walk stays linear."""
+    items = [c for c in tag.children if isinstance(c, Tag)]
+    return len(items) >= 3 and all(c.name == "li" and _headline_link_item(c) for c in items)
 
 
 def _is_chrome(tag: Tag) -> bool:
     if tag.name in _CHROME_TAGS:
+        return True
+    if tag.name in ("ul", "ol") and _is_link_list(tag):
         return True
     if tag.name == "header":
         return tag.find(["h1", "article"]) is None
@@ -82,13 +114,15 @@ def _cells(tr: Tag) -> list[Tag] | None:
     return cells if len(cells) == 2 else None
 
 
-def _page_text(root: Tag, skip: Tag | None) -> str:
+def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
     """The text of the page in one walk (linear in its size): block elements as lines, chrome and
-    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line."""
+    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line.
+    Also the deepest nesting walked (lxml-based readers truncate deep pages, ours does not)."""
     out: list[str] = []
-    stack: list[PageElement | str] = [root]
+    stack: list[tuple[PageElement | str, int]] = [(root, 0)]
+    deepest = 0
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if isinstance(node, str) and not isinstance(node, NavigableString):
             out.append(node)  # a line break queued after a block
             continue
@@ -100,6 +134,7 @@ def _page_text(root: Tag, skip: Tag | None) -> str:
             continue
         if node is not root and node.name not in ("html", "body", "main", "article") and _is_chrome(node):
             continue
+        deepest = max(deepest, depth)
         if node.name == "br":
             out.append("\n")
             continue
@@ -110,14 +145,14 @@ def _page_text(root: Tag, skip: Tag | None) -> str:
             continue
         if block:
             out.append("\n")
-            stack.append("\n")
-        stack.extend(reversed(list(node.children)))
-    return "".join(out)
+            stack.append(("\n", depth))
+        stack.extend((child, depth + 1) for child in reversed(list(node.children)))
+    return "".join(out), deepest
 
 
 def _headline(soup: BeautifulSoup, meta: PageMeta, page_title: str) -> tuple[str | None, Tag | None]:
     """The headline and the heading element that prints it (None when no heading does)."""
-    wanted = [_READING.sub("", t) for t in (meta.title, page_title) if t]
+    wanted = [_READING.sub("", t) for t in (meta.title, page_title, meta.library_title) if t]
     for tag in soup.find_all(_HEADINGS):
         text = tag.get_text(" ", strip=True)
         bare = _READING.sub("", text)  # a heading with inserted readings still names the same headline
@@ -132,24 +167,36 @@ def _headline(soup: BeautifulSoup, meta: PageMeta, page_title: str) -> tuple[str
     return (segments[0] if segments else None), None
 
 
-def html_to_text(html: str) -> str:
-    return html_page(html)[0]
+def _lines(text: str, drop: str | None = None) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    return "\n\n".join(line for line in lines if line and line != drop)
 
 
-def html_page(html: str) -> tuple[str, PageMeta]:
-    """The page's text (chrome dropped, headline first) and its metadata."""
+def html_page(html: str, libraries: bool = True) -> tuple[str, PageMeta]:
+    """The page's text (chrome dropped, headline first) and its metadata; `libraries`: also ask
+    trafilatura and htmldate (extractors/page_libraries.py) for what our own readers miss."""
     soup = BeautifulSoup(html, "html.parser")
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     meta = read_page_meta(soup)
+    if libraries:
+        meta = merge_library_meta(meta, library_meta(html))
     headline, heading = _headline(soup, meta, page_title)
-    text = _page_text(soup, heading)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
-    body = "\n\n".join(line for line in lines if line)
+    text, deepest = _page_text(soup, heading)
+    body = _lines(text)
+    if libraries and han_count(body) < _MIN_BODY_HAN:
+        theirs = main_text(html, deepest)
+        if theirs and han_count(theirs) > 2 * max(han_count(body), _MIN_BODY_HAN // 2):
+            body = _lines(theirs, drop=headline)
     head = [headline] if headline else []
     if meta.published and meta.published not in body:
         head.append(f"发布日期：{meta.published}")
     return "\n\n".join([*head, body]) + "\n", meta
 
 
+def html_to_text(html: str) -> str:
+    return html_page(html)[0]
+
+
 def markdown_to_text(markdown: str) -> str:
-    return html_to_text(MarkdownIt("commonmark").render(markdown))
+    # rendered Markdown has no page metadata and no chrome of a site: our own walk is all it needs
+    return html_page(MarkdownIt("commonmark").render(markdown), libraries=False)[0]

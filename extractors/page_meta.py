@@ -15,6 +15,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from stemwire.extractors.page_libraries import LibraryMeta
+
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(\d{2})[/-]?(\d{2})/")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜–—]|\s-\s)\s*")
@@ -41,11 +43,12 @@ class PageMeta:
     title: str | None = None
     published: str | None = None  # ISO date
     modified: str | None = None
-    date_source: str | None = None  # "meta", "json-ld", "time", "url"
+    date_source: str | None = None  # "meta", "json-ld", "time", "url", "markup" (htmldate)
     site_name: str | None = None
     author: str | None = None
     canonical_url: str | None = None
     language: str | None = None
+    library_title: str | None = None  # trafilatura's title (h1 or <title> without its site suffix)
 
 
 def _iso(value: str | None) -> str | None:
@@ -130,3 +133,26 @@ def _author(value: Any) -> str | None:
 def title_segments(title: str) -> list[str]:
     """The parts of a <title> split at its site separators, longest first."""
     return sorted((s for s in _TITLE_SEPARATORS.split(title) if s), key=len, reverse=True)
+
+
+def merge_library_meta(ours: PageMeta, theirs: LibraryMeta) -> PageMeta:
+    """Our reading first (it knows where each date came from), trafilatura's and htmldate's where ours
+    found nothing: dates in other formats (2023/11/17 08:00, 2023年11月17日) and other meta names,
+    modification dates, the title without its site suffix, bylines."""
+    published, source = ours.published, ours.date_source
+    if published is None and theirs.published:
+        url_date = _URL_DATE.search(ours.canonical_url or theirs.url or "")
+        in_url = url_date and "-".join(url_date.groups()) == theirs.published
+        published, source = theirs.published, "url" if in_url else "markup"
+    modified = ours.modified or theirs.modified
+    return PageMeta(
+        title=ours.title,
+        published=published,
+        modified=modified if modified != published else None,
+        date_source=source,
+        site_name=ours.site_name or theirs.site_name,
+        author=ours.author or theirs.author,
+        canonical_url=ours.canonical_url or theirs.url,
+        language=ours.language,
+        library_title=theirs.title,
+    )

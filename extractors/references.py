@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from stemwire.extractors.claims import Claims
-from stemwire.extractors.layout import Layout
+from stemwire.extractors.layout import Layout, Line
 from stemwire.schemas.models import Reference
 
 _URL = re.compile(r"https?://[^\s<>\"'，。；、）)\]】]+")
@@ -44,14 +44,24 @@ def _entry(text: str, start: int, end: int) -> Reference | None:
     )
 
 
+# Lines outside the reference list whose DOI, PMID or PMCID is a reference identifier: the body, the
+# title block and bylines, metadata lines. Not a related block's teasers nor chrome: not the article's.
+_ID_LINE_KINDS = ("body", "title", "dateline", "heading")
+_ID_LINE_REASONS = ("metadata", "citation", "date")
+
+
+def _carries_identifier(text: str, line: Line) -> bool:
+    if line.kind not in _ID_LINE_KINDS and not (line.kind == "boilerplate" and line.reason in _ID_LINE_REASONS):
+        return False
+    return any(rx.search(text, line.start, line.end) for rx in (_DOI, _PMID, _PMCID))
+
+
 def find_references(original: str, text: str, layout: Layout, claims: Claims) -> list[Reference]:
-    """One reference per line of the reference list, plus any body line that carries a DOI or PMID."""
+    """One reference per line of the reference list, plus any other line of the article (body, title
+    block, metadata) that carries a DOI, PMID or PMCID."""
     refs: list[Reference] = []
     for line in layout.lines:
-        if line.kind == "reference" or (
-            line.kind == "body"
-            and (_DOI.search(text, line.start, line.end) or _PMID.search(text, line.start, line.end))
-        ):
+        if line.kind == "reference" or _carries_identifier(text, line):
             start = line.start + len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
             ref = _entry(original, start, line.end)
             if ref is None:

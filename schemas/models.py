@@ -183,6 +183,29 @@ class Study(Model):
     end: int = Field(ge=0)
 
 
+DateSource = Literal["caller", "meta", "json-ld", "time", "markup", "url", "byline", "body"]
+
+
+class PageInfo(Model):
+    title: str | None = Field(
+        default=None, description="The headline: og:title, the page's h1, or <title> without its site suffix."
+    )
+    date_published: str | None = Field(default=None, description="Publication date, ISO 8601 (no invented time).")
+    date_modified: str | None = Field(
+        default=None, description="Last modification date where the page states one apart from publication."
+    )
+    date_source: DateSource | None = Field(
+        default=None,
+        description="Where date_published came from: caller (given with the article), meta (a meta tag), json-ld, "
+        "time (a <time> element), markup (other page markup, read by htmldate), url (the page's address), "
+        "byline (a dateline or 发布日期 line under the title), body (the opening of the first paragraph).",
+    )
+    site_name: str | None = Field(default=None, description="The site that published the page (og:site_name).")
+    author: str | None = Field(default=None, description="Author as the page names them (meta tag or 作者 line).")
+    canonical_url: str | None = Field(default=None, description="The page's own address (canonical link, og:url).")
+    language: str | None = Field(default=None, description="Language the page declares (<html lang>), BCP 47.")
+
+
 class Record(Model):
     schema_version: Literal[SCHEMA_VERSION] = SCHEMA_VERSION  # type: ignore[valid-type]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable article id, from the source file name.")
@@ -190,6 +213,11 @@ class Record(Model):
     title: str | None
     text: str = Field(description="The text every offset refers to: the decoded file, or the text of its markup.")
     date_published: str | None = Field(description="The article's own dateline, ISO 8601.")
+    page: PageInfo | None = Field(
+        default=None,
+        description="What the page says about itself (title, dates and their source, site, author, address, "
+        "language): from an HTML page's metadata, or from what a text paste prints; null where nothing is known.",
+    )
     cell_types: list[CellType]
     conditions: list[Condition]
     trials: list[Trial]

@@ -1,5 +1,5 @@
 """Score the page set (tests/fixtures/pages): extract every page, score with the shared scorer, and
-check each page's title and date_published against its gold file.
+check each page's title, date_published and `page` fields (where the gold gives them) against its gold file.
 
     .venv/bin/python -m tests.page_eval [-v]
 
@@ -46,6 +46,10 @@ def score_pages(out: Path, verbose: bool = False) -> tuple[dict[str, Any], list[
         for key in ("title", "date_published"):
             if key in gold and getattr(record, key) != gold[key]:
                 problems.append(f"{path.name}: {key} {getattr(record, key)!r}, gold {gold[key]!r}")
+        page = record.page.model_dump() if record.page else {}
+        for key, want in gold.get("page", {}).items():  # what the page says about itself
+            if page.get(key) != want:
+                problems.append(f"{path.name}: page.{key} {page.get(key)!r}, gold {want!r}")
     args = [sys.executable, str(SCORER), "--gold", str(PAGES), "--records", str(records), "--raw", str(raw)]
     scored = json.loads(subprocess.run([*args, "--json"], capture_output=True, text=True, check=True).stdout)
     listing = subprocess.run([*args, "-v"], capture_output=True, text=True, check=False).stdout if verbose else ""

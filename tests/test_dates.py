@@ -205,3 +205,41 @@ def test_date_grammar_data_integrity() -> None:
         raw = json.dumps(load_json(name), ensure_ascii=False)
         chinese = "".join(ch for ch in raw if "\u4e00" <= ch <= "\u9fff")
         assert t2s.convert(chinese) == chinese, name
+
+
+# ROC (Minguo) years without the era word: only where the context makes the era certain, Traditional
+# script with a Taiwan government or ROC cue (extractors/data/roc_context.json).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("標題\n衛生福利部於103年4月30日召開記者會。\n", ["2014-04-30"]),
+        ("標題\n衛生福利部於103/04/30公布審查結果。\n", ["2014-04-30"]),
+        ("標題\n疾病管制署表示，該計畫自98年4月開始收案。\n", ["2009-04"]),
+        ("標題\n民國103年4月30日，醫院公布結果。\n", ["2014-04-30"]),  # the era word needs no cue
+    ],
+)
+def test_roc_dates_in_an_roc_context(text: str, expected: list[str]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "标题\n卫生福利部于103年4月30日召开记者会。\n",  # Simplified script: not a Taiwan page
+        "标题\n该公司于103/04/30公布审查结果。\n",
+        "標題\n該公司於103/04/30公布審查結果。\n",  # Traditional, but nothing says ROC
+        "標題\n醫院於98年4月開始收案。\n",
+    ],
+)
+def test_no_roc_year_without_an_roc_context(text: str) -> None:
+    assert not any(v and v.startswith(("2014", "2009")) for v in values(text))
+
+
+def test_an_roc_update_line_on_a_government_page_is_the_modification_date() -> None:
+    from stemwire import extract_text
+
+    record = extract_text(
+        "標題\n衛生福利部公布結果，4月30日起實施。\n發布單位：醫事司　更新日期：103-05-02　點閱次數：12\n"
+    )
+    assert record.page is not None and record.page.date_modified == "2014-05-02"
+    assert record.date_published is None  # an update is not a publication

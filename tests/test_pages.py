@@ -14,6 +14,7 @@ import pytest
 from stemwire import extract_file, extract_text
 from stemwire.extractors.layout import analyse_layout
 from stemwire.extractors.script import to_analysis_text
+from tests.helpers import both_scripts
 from tests.page_eval import score_pages
 
 PAGE_FLOORS = {"micro": 0.95, "type": 0.90}
@@ -188,3 +189,89 @@ def test_a_date_or_ratio_with_slashes_is_not_a_navigation_bar() -> None:
 
     for line in ("2010/01/29", "会议于2010/01/29召开", "两组比例为3/2/1，差异显著"):
         assert [ln.kind for ln in analyse_layout(line).lines if ln.end > ln.start] != ["boilerplate"], line
+
+
+_LONG_BODY = "研究纳入30名患者，神经干细胞移植后3个月评分改善20%，研究者认为这一疗法值得在更大规模的试验中验证。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    both_scripts(
+        f"干细胞研究新进展\n来源：某网 发布日期：2020-05-06\n{_LONG_BODY}\n\n"
+        "间充质干细胞治疗膝关节炎有效率达80% 2019-01-02\n\n造血干细胞移植治疗白血病新进展 (2019-03-04)\n"
+    ),
+)
+def test_teasers_without_a_heading_after_the_body_yield_no_facts(text: str) -> None:
+    record = extract_text(text)
+    assert [c.name for c in record.cell_types] == ["neural stem cell"]
+    assert [m.value for m in record.metrics] == [20]
+    assert [d.value for d in record.dates] == ["2020-05-06"]
+
+
+def test_a_dated_timeline_in_the_body_stays_article() -> None:
+    # a date at the start of each line is a chronology, not a teaser (which ends with its date)
+    text = f"干细胞研究新进展\n{_LONG_BODY}\n2019-01-02 首例患者接受神经干细胞移植\n2019-03-04 全部患者完成入组\n"
+    assert [d.value for d in extract_text(text).dates] == ["2019-01-02", "2019-03-04"]
+
+
+def test_one_dated_line_after_the_body_is_not_a_block() -> None:
+    text = f"干细胞研究新进展\n{_LONG_BODY}\n神经干细胞组最后一次随访 2019-01-02\n"
+    assert "2019-01-02" in [d.value for d in extract_text(text).dates]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("间充质干细胞治疗肝衰竭的研究 PMID: 31234567\n", [(None, "31234567", None)]),
+        (
+            "间充质干细胞治疗肝衰竭的研究\n来源：某刊 发布日期：2020-05-06 PMCID: PMC7654321\n",
+            [(None, None, "PMC7654321")],
+        ),
+        (
+            "間充質幹細胞治療肝衰竭的研究\n作者：王某　發布日期：2020-05-06　DOI: 10.1002/advs.202504154\n",
+            [("10.1002/advs.202504154", None, None)],
+        ),
+        (
+            "间充质干细胞治疗肝衰竭的研究\nDOI：10.1016/j.stem.2020.01.002\n",
+            [("10.1016/j.stem.2020.01.002", None, None)],
+        ),
+        (
+            "引用本文：王某. 间充质干细胞治疗肝衰竭[J]. 某刊, 2020. doi: 10.3760/cma.j.2020.01.001\n间充质干细胞治疗肝衰竭的研究\n",
+            [("10.3760/cma.j.2020.01.001", None, None)],
+        ),
+    ],
+)
+def test_identifiers_on_title_metadata_and_citation_lines_are_references(text: str, expected: list[tuple]) -> None:
+    record = extract_text(text + _LONG_BODY + "\n")
+    assert [(r.doi, r.pmid, r.pmcid) for r in record.references] == expected
+    assert not any(d.text.startswith(("3123", "7654", "2020.01")) for d in record.dates)  # ids are not dates
+
+
+def test_an_identifier_in_a_related_teaser_is_not_the_articles() -> None:
+    text = f"干细胞研究新进展\n{_LONG_BODY}\n相关阅读\n某研究 DOI: 10.1000/xyz.123 2019-01-02\n"
+    assert extract_text(text).references == []
+
+
+_TOOL_LINES = [
+    "【字体：大 中 小】",
+    "【打印】【关闭】",
+    "扫一扫在手机打开当前页",
+    "阅读 1.2万 点赞 35",
+    "返回顶部",
+    "点击查看原文",
+    "热门标签：干细胞 免疫细胞 脐带间充质干细胞",
+    "第1页 第2页 下一页",
+    "编辑 / 王某",
+]
+
+
+@pytest.mark.parametrize("text", both_scripts(f"干细胞研究新进展\n{_LONG_BODY}\n" + "\n".join(_TOOL_LINES) + "\n"))
+def test_page_tool_lines_tag_clouds_and_counts_are_chrome(text: str) -> None:
+    record = extract_text(text)
+    assert [c.name for c in record.cell_types] == ["neural stem cell"]  # not the tag cloud's
+    assert [m.value for m in record.metrics] == [20]  # not the view or like counts
+
+
+def test_lines_that_only_look_like_tools_stay_article() -> None:
+    layout = analyse_layout(to_analysis_text("标题\n研究小组\n评论区精选\n中国干细胞学会\n").text)
+    assert [line.kind for line in layout.lines[1:4]] == ["heading", "heading", "heading"]

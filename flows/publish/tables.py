@@ -39,11 +39,22 @@ _ARTICLE_ID = Column("article_id", description="Stable article id (from the sour
 _INDEX = Column("index", "integer", description="Position of the fact in the article's record.")
 
 
+# What the page says about itself (the record's `page`): the columns analysts filter on.
+_PAGE_COLUMNS = (
+    ("date_modified", "Last modification date the page states, ISO 8601."),
+    ("date_source", "Where date_published came from: caller, meta, json-ld, time, markup, url, byline or body."),
+    ("site_name", "The site that published the page."),
+    ("author", "Author as the page names them."),
+    ("canonical_url", "The page's own address."),
+)
+
+
 def _article_columns() -> list[Column]:
     return [
         _ARTICLE_ID,
         Column("title"),
         Column("date_published", description="The article's own dateline, ISO 8601."),
+        *[Column(f"page_{name}", description=description) for name, description in _PAGE_COLUMNS],
         Column("language", description="zh-Hant or zh-Hans."),
         Column("script", description="traditional, simplified, mixed or unknown."),
         Column("source_path"),
@@ -89,6 +100,7 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "article_id": aid,
             "title": record.get("title"),
             "date_published": record.get("date_published"),
+            **{f"page_{name}": (record.get("page") or {}).get(name) for name, _ in _PAGE_COLUMNS},
             "language": record["source"]["language"],
             "script": record["source"]["script"],
             "source_path": record["source"]["path"],
