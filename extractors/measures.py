@@ -55,6 +55,12 @@ def find_measures(text: str, layout: Layout, claims: Claims) -> list[MeasureHit]
     ]
 
 
+def measures_in(label: str) -> list[MeasureHit]:
+    """Measure names in a short label read on its own (a table header), offsets into the label."""
+    entries = measure_entries()
+    return [MeasureHit(h.start, h.end, entries[h.key]) for h in _matcher().finditer(label)]
+
+
 def _hits_in(hits: list[MeasureHit], lo: int, hi: int) -> list[MeasureHit]:
     return [h for h in hits if h.start >= lo and h.end <= hi]
 

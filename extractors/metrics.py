@@ -16,6 +16,7 @@ from typing import Any
 from stemwire.extractors import lexicon
 from stemwire.extractors.attribution import attribute_metrics
 from stemwire.extractors.claims import Claims
+from stemwire.extractors.endpoints import mark_endpoints
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.measures import (
@@ -30,6 +31,7 @@ from stemwire.extractors.measures import (
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
+from stemwire.extractors.table_columns import attribute_table_figures
 from stemwire.schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
@@ -386,4 +388,6 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         if v.claims_span:
             claims.add(v.start, v.end)
     attribute_metrics(metrics, original, text, layout, claims, measures)
+    attribute_table_figures(metrics, original, text)
+    mark_endpoints(metrics, original, text, layout)
     return metrics

@@ -72,7 +72,8 @@ def _iso(number: float, designator: str) -> str:
     return f"PT{value}H" if designator == "H" else f"P{value}{designator}"
 
 
-def _length(m: re.Match[str]) -> str | None:
+def length_value(m: re.Match[str]) -> str | None:
+    """The ISO 8601 duration a length pattern's match names (3个月 -> P3M), or None."""
     n = parse_number(m.group("n"))
     if n is None or n < 0:
         return None
@@ -118,27 +119,27 @@ def find_time_points(
         window = text.startswith(("内", "以内", "之内"), end)
         if not window and _period_follows(text, end):
             continue
-        add(m.start(), end, _length(m), window)
+        add(m.start(), end, length_value(m), window)
     for m in p["follow"].finditer(text):
         if not _period_follows(text, m.end()):
-            add(m.start(), m.end(), _length(m))
+            add(m.start(), m.end(), length_value(m))
     for m in p["ordinal"].finditer(text):
         if _period_follows(text, m.end()) or _RANGE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
             continue
         if text[max(0, m.start() - 1) : m.start()] in ("从", "自"):
             continue  # 从第90天 opens a period
-        add(m.start(), m.end(), _length(m))
+        add(m.start(), m.end(), length_value(m))
     for m in p["after_lead"].finditer(text):
         lo = layout.clause_bounds(m.start("n"))[0]
         if text[lo : m.start("n")].strip() in ("", "在", "到", "至", "于"):
-            add(m.start("n"), m.end(), _length(m))
+            add(m.start("n"), m.end(), length_value(m))
     for name in ("point", "report"):
         for m in p[name].finditer(text):
             if text[max(0, m.start() - 1) : m.start()] == "第" or _RANGE_BEFORE.search(
                 text[max(0, m.start() - 8) : m.start()]
             ):
                 continue
-            add(m.start(), m.end(), _length(m))
+            add(m.start(), m.end(), length_value(m))
     # 28天死亡率: a length written just before a rate is the window it is counted over
     rate_starts = {h.start for h in measures if h.entry.kind in words()["rate_kinds"]}
     for start in sorted(rate_starts):
@@ -148,7 +149,7 @@ def find_time_points(
             and not _RANGE_BEFORE.search(text[max(0, ending.start() - 8) : ending.start()])
             and text[max(0, ending.start() - 1) : ending.start()] != "第"
         ):
-            add(ending.start(), ending.end(), _length(ending), window=True)
+            add(ending.start(), ending.end(), length_value(ending), window=True)
     return sorted(found.values(), key=lambda t: t.start)
 
 
