@@ -30,7 +30,10 @@ from tests.helpers import CL_TERMS, both_scripts, facts_of
         ("Kymriah与CAR-T细胞。", ["CAR-T cell"]),
         # engineered cells are their own entries; generated progenitor names; lay organ-cell names
         ("CAR-T细胞、CAR-NK细胞与NK细胞。", ["CAR-T cell", "CAR-NK cell", "natural killer cell"]),
-        ("心肌前体细胞、神经前驱细胞与肝祖细胞。", ["cardiac muscle myoblast", "neural progenitor cell", "hepatoblast"]),
+        (
+            "心肌前体细胞、神经前驱细胞与肝祖细胞。",
+            ["cardiac muscle myoblast", "neural progenitor cell", "hepatoblast"],
+        ),
         ("心脏细胞与肝脏细胞受损。", ["cardiac muscle cell", "hepatocyte"]),
         ("骨髓单个核细胞(BM-MNC)移植。", ["mononuclear cell of bone marrow"]),
         # a cell word inside a protein, factor, antigen or receptor name is no mention
