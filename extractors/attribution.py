@@ -138,7 +138,7 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
     heads = [g for g in ctx.groups if lo <= g.start and g.end <= pos]
     for g in heads:
         before = ctx.text[max(lo, g.start - 4) : g.start]
-        if re.search(rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?$", before):
+        if re.search(rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?[\u4e00-\u9fffA-Za-z0-9\-]{{0,4}}$", before):
             return True
         if re.search(rf"(?:{_alt('compare_with')})\s*(?:接受|使用)?$", before) and re.search(
             _alt("compare_after"), ctx.text[g.end : min(pos, g.end + 8)]
@@ -146,7 +146,11 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
             return True
         if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
             return True
-    return bool(re.search(rf"(?:{_alt('compare_words')})\s*(?:对照|安慰剂|假手术|常规|标准)", lead))
+    if re.search(rf"(?:{_alt('compare_words')})\s*(?:对照|安慰剂|假手术|常规|标准)", lead):
+        return True
+    # 与未处理的类器官相比, 前者是后者的1.8倍: a comparison with a comparator named without 组
+    with_control = rf"(?:{_alt('compare_with')})[^，,。；;]{{0,12}}?(?:{_alt('control_words')})[^，,。；;]{{0,8}}?(?:{_alt('compare_after')})"
+    return bool(re.search(with_control, lead) or re.search(_alt("ratio_of_groups"), lead))
 
 
 def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:

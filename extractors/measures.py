@@ -135,6 +135,7 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
+_COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
         if hi - lo >= 2 and rest:
             return lo, hi, True
     lead = _strip_end(text[c_lo:start].rstrip(), words.verbs)
+    # 空洞面积比载体对照组(缩小了41%): the group compared with is no part of the measure
+    lead = _strip_end(_COMPARED_WITH.sub("", lead), words.verbs)
     hi = c_lo + len(lead)
     lo = hi
     while lo > c_lo and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[lo - 1]):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from stemwire.extractors.measures import MeasureHit, measures_in
+from stemwire.extractors.table_text import pipe_table_lines
 from stemwire.extractors.time_points import alt, length_value, patterns, words
 from stemwire.schemas.models import Metric
 
@@ -45,24 +46,14 @@ def _cells(text: str, lo: int, hi: int) -> list[_Cell]:
     return cells
 
 
-def _tables(text: str) -> list[_Table]:
-    """Runs of at least two lines that open and close with |, the first being the header."""
-    tables: list[_Table] = []
-    run: list[list[_Cell]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        lo, hi = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
-        body = text[lo:hi].strip()
-        if len(body) > 2 and body.startswith("|") and body.endswith("|"):
-            if not _RULE.match(body):
-                run.append(_cells(text, lo, hi))
-            continue
-        if len(run) >= 2:
-            tables.append(_Table(run[0], run[1:]))
-        run = []
-    if len(run) >= 2:
-        tables.append(_Table(run[0], run[1:]))
+def _tables(original: str) -> list[_Table]:
+    """Pipe tables of the original text (the analysis text reads their bars as commas): the first
+    row is the header, a |---| rule is skipped."""
+    tables = []
+    for run in pipe_table_lines(original):
+        rows = [_cells(original, lo, hi) for lo, hi in run if not _RULE.match(original[lo:hi])]
+        if len(rows) >= 2:
+            tables.append(_Table(rows[0], rows[1:]))
     return tables
 
 
@@ -88,13 +79,39 @@ def _time_of(label: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _without_time_words(rest: str) -> str:
+    """What a time label (术后3个月, 随访第12周时) says besides its time: nothing, once its words go."""
+    w = words()
+    for word in sorted({*w["after_treatment"], *w["follow_up"], *w["point_after"], "第", "后", "时间"}, key=len)[::-1]:
+        rest = rest.replace(word, "")
+    return rest
+
+
+def _caption_measure(text: str, table: _Table) -> tuple[int, MeasureHit] | None:
+    """The one measure named by the line that introduces the table with a colon (疼痛VAS改善见下表：),
+    with the offset of that line."""
+    end = text.rfind("\n", 0, table.header[0].start)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            hits = [h for h in measures_in(text[start:end]) if h.entry.specific]
+            # one name, or names written as one (疼痛VAS: the scale the last one names)
+            one = all(a.end == b.start for a, b in itertools.pairwise(hits))
+            return (start, hits[-1]) if line.endswith((":", "：")) and hits and one else None
+        end = start - 1
+    return None
+
+
 def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> None:
-    """Measure, arm and time point of each figure in a pipe table's cell, from its header and row label."""
-    if "|" not in text or not metrics:
+    """Measure, arm and time point of each figure in a pipe table's cell, from its header and row label,
+    else the measure from the table's caption line."""
+    if "|" not in original or not metrics:
         return
-    for table in _tables(text):
+    for table in _tables(original):
         labels = [text[c.start : c.end] for c in table.header] + [text[r[0].start : r[0].end] for r in table.rows]
         compared = any(_arm_of(label) == "control" for label in labels)
+        caption = _caption_measure(text, table)
         for row in table.rows:
             for col, cell in enumerate(row[1:], start=1):
                 if col >= len(table.header):
@@ -102,13 +119,20 @@ def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> 
                 inside = [m for m in metrics if cell.start <= m.start < cell.end]
                 if len(inside) != 1:
                     continue  # an empty cell, or two figures the labels cannot tell apart
-                _apply(inside[0], original, text, (table.header[col], row[0]), compared)
+                _apply(inside[0], original, text, (table.header[col], row[0]), compared, caption)
 
 
-def _apply(m: Metric, original: str, text: str, labels: tuple[_Cell, _Cell], compared: bool) -> None:
+def _apply(
+    m: Metric,
+    original: str,
+    text: str,
+    labels: tuple[_Cell, _Cell],
+    compared: bool,
+    caption: tuple[int, MeasureHit] | None,
+) -> None:
     arm: str | None = None
     time: tuple[str, int, int] | None = None
-    measure: tuple[_Cell, MeasureHit | None] | None = None
+    measure: tuple[int, int, MeasureHit | None] | None = None
     for cell in labels:  # the column's header first: it names the measure where both could
         label = text[cell.start : cell.end]
         group = _arm_of(label)
@@ -119,13 +143,18 @@ def _apply(m: Metric, original: str, text: str, labels: tuple[_Cell, _Cell], com
         if time is None and t is not None:
             time = (t[0], cell.start + t[1], cell.start + t[2])
         hit = next(iter(measures_in(label)), None)
-        rest = label[: t[1]] + label[t[2] :] if t else label
+        rest = _without_time_words(label[: t[1]] + label[t[2] :]) if t else label
         if measure is None and (hit is not None or re.search(r"[\u4e00-\u9fffA-Za-z]{2}", rest)):
-            measure = (cell, hit)
+            measure = (cell.start, cell.end, hit)
+    if measure is None and caption is not None:
+        at, hit = caption
+        measure = (at + hit.start, at + hit.end, hit)
     m.arm = arm  # type: ignore[assignment]
     m.time_point, m.time_point_text = (time[0], original[time[1] : time[2]]) if time else (None, None)
-    if measure is not None:
-        cell, hit = measure
-        m.measure_text = original[cell.start : cell.end]
-        m.measure_key = hit.entry.key if hit else None
-        m.measure = hit.entry.label if hit else m.measure_text
+    if measure is None:  # the clause rules see no sentence here: what they found is not the cell's
+        m.measure = m.measure_text = m.measure_key = None
+        return
+    lo, hi, hit = measure
+    m.measure_text = original[lo:hi]
+    m.measure_key = hit.entry.key if hit else None
+    m.measure = hit.entry.label if hit else m.measure_text

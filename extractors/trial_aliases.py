@@ -45,3 +45,5 @@ def share_registrations(text: str, layout: Layout, hits: list[TrialHit], trials:
             if one.enrollment is None and other.enrollment is not None:
                 one.enrollment, one.enrollment_text = other.enrollment, other.enrollment_text
                 one.enrollment_type = other.enrollment_type
+            if one.enrollment_anticipated is None and one.enrollment == other.enrollment:
+                one.enrollment_anticipated = other.enrollment_anticipated

@@ -89,6 +89,12 @@ class Trial(Model):
         description="As registries distinguish: anticipated (a planned size: 计划纳入554名) or actual (patients "
         "enrolled: 共入组了196人); null where the text does not say which.",
     )
+    enrollment_anticipated: int | None = Field(
+        default=None,
+        ge=0,
+        description="The planned size where the text gives it beside the actual one (原计划招募200名 … 最终186名被随机): "
+        "`enrollment` then holds the actual count.",
+    )
     conditions: list[str] = Field(
         default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
     )
