@@ -3,7 +3,9 @@
 Both are read only from the words of the text, never from the order of the figures (the first
 figure is not the primary endpoint by being first):
 - primary / secondary: the figure follows 主要终点 (主要结局, 主要疗效指标, …) or 次要终点 in its sentence,
-  with no other endpoint word between, or its list's lead-in line ending with a colon names one;
+  with no other endpoint word between, or its list's lead-in line ending with a colon names one; or
+  the sentence naming the primary endpoint names its measure (主要终点是28天死亡率) and the figure,
+  later in the paragraph, reports that measure;
 - subgroup: its clause, or a lead clause of its sentence, names a subgroup (65岁以上亚组中, 亚组分析显示).
   A subgroup's figure is kept apart: it carries the subgroup's name and is never the primary endpoint.
 """
@@ -14,6 +16,7 @@ import re
 from functools import lru_cache
 
 from stemwire.extractors.layout import Layout
+from stemwire.extractors.measures import measures_in
 from stemwire.extractors.time_points import words
 from stemwire.schemas.models import Metric
 
@@ -68,8 +71,23 @@ def _subgroup(text: str, layout: Layout, m: Metric) -> str | None:
     return text[s_lo + start : s_lo + k + len(word)]
 
 
+def _named_primary_measures(text: str, layout: Layout) -> list[tuple[int, int, set[str]]]:
+    """(cue position, paragraph end, measure keys) where a sentence names its primary endpoint's measure:
+    主要终点是28天全因死亡率。结果显示，…死亡率为9.5%: the figures of that measure later in the paragraph."""
+    named = []
+    for m in _endpoint_words().finditer(text):
+        if m.lastgroup is None or not m.lastgroup.startswith("p"):
+            continue
+        _, s_hi = layout.sentence_bounds(m.start())
+        keys = {h.entry.key for h in measures_in(text[m.end() : s_hi]) if h.entry.specific}
+        if keys:
+            named.append((m.end(), layout.paragraph_bounds(m.start())[1], keys))
+    return named
+
+
 def mark_endpoints(metrics: list[Metric], original: str, text: str, layout: Layout) -> None:
     """Set `primary` and `subgroup` on the figures whose text states them."""
+    named = _named_primary_measures(text, layout)
     for m in metrics:
         if m.measure_key == "cell_dose":
             continue
@@ -82,4 +100,6 @@ def mark_endpoints(metrics: list[Metric], original: str, text: str, layout: Layo
         said = _last_endpoint(text, s_lo, m.start)
         if said is None and (lead := _lead_in(text, layout, m.start)) is not None:
             said = _last_endpoint(text, *lead)
+        if said is None and any(lo <= m.start < hi and m.measure_key in keys for lo, hi, keys in named):
+            said = True
         m.primary = said

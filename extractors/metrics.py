@@ -361,7 +361,12 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
         prev = metrics[-1] if metrics else None
         if (
-            measure is None
+            (
+                measure is None
+                or measure_hit is not None
+                and prev is not None
+                and measure_hit.end <= min(c_lo, prev.start)
+            )
             and not v.cell_dose
             and prev is not None
             and prev.unit == v.unit

@@ -235,9 +235,11 @@ def _baseline(ctx: Context, i: int, c_lo: int) -> TimePoint | None:
     if re.search(rf"(?:{alt('from_words')})[^，,；;。\d]{{0,8}}$", lead) and re.match(rf"\s*(?:{to_verbs})", after):
         return TimePoint(m.start, m.start, "P0D")
     base = max((lead.rfind(b) for b in w["baseline_words"]), default=-1)
-    if base >= 0:
+    if base >= 0 and not lead[:base].endswith(("较", "比", "自", "从", "由")):  # 较基线提升了86: a change
         between = lead[base:]
-        if not re.search(r"较|比|相比|变化|下降|降低|减少|增加|提高|改善|升高|至|到", between):
+        if not re.search(
+            r"较|比|相比|变化|下降|降低|减少|增加|提高|提升|上升|增长|改善|升高|缩短|延长|减轻|至|到", between
+        ):
             return TimePoint(m.start, m.start, "P0D")
     return None
 
