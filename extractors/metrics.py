@@ -363,9 +363,7 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         if (
             (
                 measure is None
-                or measure_hit is not None
-                and prev is not None
-                and measure_hit.end <= min(c_lo, prev.start)
+                or (measure_hit is not None and prev is not None and measure_hit.end <= min(c_lo, prev.start))
             )
             and not v.cell_dose
             and prev is not None
