@@ -81,7 +81,7 @@ def _groups(text: str, layout: Layout) -> list[_Group]:
             continue
         if label.endswith(not_group):
             continue
-        if any(c in label for c in control):
+        if label in w["comparator_labels"] or any(c in label for c in control):
             found.append(_Group(start, i + 1, "control"))
         elif any(c in label for c in w["cohort_words"]):
             found.append(_Group(start, i + 1, "cohort"))
@@ -102,15 +102,21 @@ def _groups(text: str, layout: Layout) -> list[_Group]:
         if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
             arm: _GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
             found.append(_Group(m.start(), m.end(), arm))
+    # 没有对照组, 未设对照组: a group said not to exist is none
+    denied = [(m.start(), m.end() + 1) for m in re.finditer(_alt("no_control"), text)]
+    found = [g for g in found if not any(lo <= g.start < hi for lo, hi in denied)]
     return sorted(found, key=lambda g: g.start)
 
 
-def _comparator_stated(text: str, layout: Layout, pos: int) -> bool:
+def _comparator_stated(text: str, layout: Layout, pos: int, groups: list[_Group]) -> bool:
     section = layout.section_at(pos)
     lo, hi = max(section.start, pos - _CONTEXT_BACK), min(section.end, pos + _CONTEXT_AHEAD)
     window = text[lo:hi]
     for neg in _words()["no_control"]:
         window = window.replace(neg, "\0" * len(neg))
+    # 药物组: a comparator group named by its label (not inside 没有对照组)
+    if any(lo <= g.start < hi and g.arm == "control" and window[g.start - lo] != "\0" for g in groups):
+        return True
     return any(c in window for c in _words()["control_words"])
 
 
@@ -146,7 +152,7 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
             return True
         if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
             return True
-    if re.search(rf"(?:{_alt('compare_words')})\s*(?:对照|安慰剂|假手术|常规|标准)", lead):
+    if re.search(rf"(?:{_alt('compare_words')})\s*(?:{_alt('control_words')})", lead):
         return True
     # 与未处理的类器官相比, 前者是后者的1.8倍: a comparison with a comparator named without 组
     with_control = rf"(?:{_alt('compare_with')})[^，,。；;]{{0,12}}?(?:{_alt('control_words')})[^，,。；;]{{0,8}}?(?:{_alt('compare_after')})"
@@ -166,10 +172,13 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     w = _words()
     strong = ("相差", "只差", "仅差", "差值", "差异为", "差距", "净差", "相对降低", "相对减少", "相对风险降低")
     tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
-    comparator = _comparator_stated(text, layout, m.start)
+    comparator = _comparator_stated(text, layout, m.start, ctx.groups)
     if tail.endswith(strong):
         return "comparison"
-    if _clause_has_comparison(ctx, c_lo, m.start):
+    own_value = _compared_groups_value(ctx, c_lo, m)
+    if own_value is not None:  # 高于对照组的38%: the compared group's own figure
+        return own_value if own_value == "control" or comparator else None
+    if _clause_has_comparison(ctx, c_lo, m.start) or _GROUP_COMPARED.search(lead):
         return "comparison"
     if comparator and tail.endswith(tuple(w["comparison_before"])):
         return "comparison"
@@ -195,6 +204,10 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     own = [g for g in ctx.groups if c_lo <= g.start and g.end <= m.start and g.arm != "both"]
     if not own and _lead_compares(ctx, s_lo, c_lo):
         return "comparison"  # 与安慰剂相比，死亡风险降低了35%
+    if not own and comparator and _control_follows(ctx, i):
+        return "intervention"  # 发生率为8.3%，对照组为15.0%: the figure the control's is set against
+    if not own and (carried := _carried_group(ctx, i, s_lo, c_lo, arms)) is not None:
+        return carried if carried == "control" or comparator else None
     if not own:  # 高剂量组患者中，…: a lead clause of the sentence names the group
         own = [
             g
@@ -215,6 +228,63 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
             break
         if arms[j] is not None:
             return "comparison" if arms[j] == "comparison" and prev.unit is not None else None
+    return None
+
+
+_GROUP_COMPARED = re.compile(
+    r"(?:(?<![相对])比|较)\s*[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组(?!的?\s*$)|(?:是|为)[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组的\s*$"
+)
+
+
+def _compared_groups_value(ctx: Context, c_lo: int, m: Metric) -> Arm | None:
+    """高于对照组的38%: a value right after '<comparison word> <group> 的' is that group's own (a fold
+    after it, 是悬液组的3倍, is a comparison and is not read here)."""
+    if m.unit in (None, "fold"):
+        return None
+    for g in ctx.groups:
+        if c_lo <= g.start and g.end <= m.start and re.fullmatch(r"的\s*", ctx.text[g.end : m.start]):
+            before = ctx.text[max(c_lo, g.start - 4) : g.start]
+            if re.search(rf"(?:{_alt('compare_words')})$", before) and g.arm in ("intervention", "control"):
+                return g.arm
+    return None
+
+
+def _control_follows(ctx: Context, i: int) -> bool:
+    """The next figure, of the same unit and sentence, is in the next clause, which names the control
+    group (而安慰剂组为21%, 对照组为15.0%, 高于对照组的38%)."""
+    m = ctx.metrics[i]
+    if i + 1 >= len(ctx.metrics):
+        return False
+    nxt = ctx.metrics[i + 1]
+    layout = ctx.layout
+    if nxt.unit != m.unit or layout.sentence_bounds(nxt.start) != layout.sentence_bounds(m.start):
+        return False
+    n_lo, _ = layout.clause_bounds(nxt.start)
+    _, c_hi = layout.clause_bounds(m.start)
+    if n_lo > c_hi + 1:
+        return False  # a clause between: not a pair
+    return any(n_lo <= g.start and g.end <= nxt.start and g.arm == "control" for g in ctx.groups)
+
+
+def _carried_group(ctx: Context, i: int, s_lo: int, c_lo: int, arms: list[Arm | None]) -> Arm | None:
+    """细胞组LVEF提高了4.3个百分点，6分钟步行距离增加35米: the group named with the sentence's first figure
+    carries over its later clauses, while each clause reports a figure of that group and no other group
+    or contrast word comes between."""
+    text = ctx.text
+    if text[c_lo : ctx.metrics[i].start].lstrip().startswith(tuple(_words()["carry_stops"])):
+        return None
+    for j in range(i - 1, -1, -1):
+        prev = ctx.metrics[j]
+        if prev.start < s_lo:
+            return None
+        if arms[j] not in ("intervention", "control"):
+            return None
+        between = [g for g in ctx.groups if prev.end <= g.start < ctx.metrics[i].start and g.arm != "both"]
+        if between:
+            return None
+        p_lo, _ = ctx.layout.clause_bounds(prev.start)
+        if [g for g in ctx.groups if p_lo <= g.start < prev.start and g.arm != "both"]:
+            return arms[j]  # the group named in that figure's own clause
     return None
 
 

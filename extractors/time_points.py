@@ -52,7 +52,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # 两年随访数据, 18个月的结果
         "report": re.compile(rf"{length}\s*(?:{alt('report_nouns')})"),
         # 12周后，… at the start of a clause
-        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)(?=\s*[，,])"),
+        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)(?=\s*[，,]|有)"),
         "bare": re.compile(rf"{length}"),
     }
 

@@ -1,0 +1,56 @@
+"""Arms read across a sentence's clauses, comparator labels and comparisons with any named group."""
+
+import pytest
+
+from stemwire import extract_text
+from tests.helpers import both_scripts
+
+
+def attributed(body: str) -> list[tuple]:
+    record = extract_text("标题\n" + body, published="2025-03-01")
+    return [(m.value, m.arm, m.time_point) for m in record.metrics if m.unit not in ("cells", "cells/kg")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the group of a sentence's first figure carries over its later clauses; the figure before a
+        # control group's figure is the treated group's
+        (
+            "本研究设安慰剂对照。治疗后第6个月，细胞组LVEF提高了4.3个百分点，6分钟步行距离增加35米；"
+            "MACE发生率为8.3%，对照组为15.0%。",
+            [
+                (4.3, "intervention", "P6M"),
+                (35, "intervention", "P6M"),
+                (8.3, "intervention", "P6M"),
+                (15.0, "control", "P6M"),
+            ],
+        ),
+        # 高于对照组的38%: the compared group's own value
+        (
+            "随访48周后，Child-Pugh评分改善的比例达65%，高于对照组的38%。",
+            [(65, "intervention", "P48W"), (38, "control", "P48W")],
+        ),
+        # a comparator named by its label only (药物组)
+        ("移植组无疾病活动的比例为78.6%，药物组为32.1%。", [(78.6, "intervention", None), (32.1, "control", None)]),
+        # a comparison with any group, and with an untreated site of the same patients
+        ("术后4周，细胞片组的存活率是悬液组的3倍。", [(3, "comparison", "P4W")]),
+        ("移植后第52周，病灶扩大速度比对侧眼减慢了40%。", [(40, "comparison", "P52W")]),
+        # N周后有…: a time opening the clause; 追踪5年的资料: data of that time
+        (
+            "一项试验中，48周后有97.7%的受试者软骨再生，对照组为71.4%。",
+            [(97.7, "intervention", "P48W"), (71.4, "control", "P48W")],
+        ),
+        ("追踪5年的资料显示，患者VAS评分比基准低22.3分。", [(22.3, None, "P5Y")]),
+        # a clause opening with a contrast word starts another subject: no group carries into it
+        (
+            "与安慰剂对照。细胞组缓解率为40%，而总体不良事件发生率为5%。",
+            [(40, "intervention", None), (5, None, None)],
+        ),
+        # no comparator stated: a named group is no arm
+        ("这是一项没有对照组的研究，治疗组有效率为60%，疼痛评分下降2分。", [(60, None, None), (2, None, None)]),
+    ],
+)
+def test_arms_across_clauses_in_both_scripts(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        assert attributed(text) == expected, text
