@@ -51,7 +51,8 @@ def find_measures(text: str, layout: Layout, claims: Claims) -> list[MeasureHit]
     return [
         MeasureHit(h.start, h.end, entries[h.key])
         for h in _matcher().finditer(text)
-        if layout.is_content(h.start) and not claims.straddles(h.start, h.end)
+        # 高剂量组, 安慰剂组: a measure word naming a group is the group's label, not a measure
+        if layout.is_content(h.start) and not claims.straddles(h.start, h.end) and not text.startswith("组", h.end)
     ]
 
 
@@ -135,6 +136,8 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
+_OPENING = re.compile(r"[(（][A-Za-z0-9\-+/]{1,10}$")
+_TIME_BEFORE = re.compile(r"(?:年|个月|月|周|天|日)(?:后|时)")
 _COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
 
 
@@ -188,13 +191,19 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     lead = _strip_end(_COMPARED_WITH.sub("", lead), words.verbs)
     hi = c_lo + len(lead)
     lo = hi
-    while lo > c_lo and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[lo - 1]):
-        lo -= 1
+    while lo > c_lo and hi - lo < _PHRASE_LONGEST:
+        if _PHRASE_CHAR.match(text[lo - 1]):
+            lo -= 1
+        elif text[lo - 1] in ")）" and (opening := _OPENING.search(text, max(c_lo, lo - 12), lo - 1)) is not None:
+            lo = opening.start()  # 神经丝轻链(NfL)水平: an abbreviation in brackets is part of the phrase
+        else:
+            break
     phrase, cut = _strip_start(text[lo:hi], words.openers)
     lo += cut
-    # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力
+    # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力, 一年后摄取量 -> 摄取量
     cut = max(
         phrase.rfind("的"),
+        max((m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)), default=-1),
         max((m.start() for m in re.finditer("组(?!间)", phrase)), default=-1),
         max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1),
     )

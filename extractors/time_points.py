@@ -52,7 +52,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # 两年随访数据, 18个月的结果
         "report": re.compile(rf"{length}\s*(?:{alt('report_nouns')})"),
         # 12周后，… at the start of a clause
-        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)(?=\s*[，,]|有)"),
+        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)"),
         "bare": re.compile(rf"{length}"),
     }
 
@@ -130,6 +130,8 @@ def find_time_points(
             continue  # 从第90天 opens a period
         add(m.start(), m.end(), length_value(m))
     for m in p["after_lead"].finditer(text):
+        if _period_follows(text, m.end()):
+            continue  # 3个月后开始…: the opening of a period
         lo = layout.clause_bounds(m.start("n"))[0]
         if text[lo : m.start("n")].strip() in ("", "在", "到", "至", "于"):
             add(m.start("n"), m.end(), length_value(m))

@@ -54,3 +54,25 @@ def attributed(body: str) -> list[tuple]:
 def test_arms_across_clauses_in_both_scripts(body: str, expected: list[tuple]) -> None:
     for text in both_scripts(body):
         assert attributed(text) == expected, text
+
+
+def measured(body: str) -> list[tuple]:
+    record = extract_text("标题\n" + body, published="2025-03-01")
+    return [(m.value, m.measure, m.arm, m.time_point) for m in record.metrics]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a measure word naming a group (高剂量组) is no measure; 组间差异 is a difference
+        (
+            "安慰剂对照研究中，高剂量组评分下降4.1分，安慰剂组下降7.9分，组间差异为3.8分。",
+            [(4.1, "score", "intervention", None), (7.9, "score", "control", None), (3.8, "score", "comparison", None)],
+        ),
+        # an abbreviation in brackets belongs to the phrase; a time opening the clause is no part of it
+        ("一年后，血清神经微丝(NfM)浓度降低了31%。", [(31, "血清神经微丝(NfM)浓度", None, "P1Y")]),
+        ("正电子造影显示，一年后纹状体摄取量平均增加了45%。", [(45, "纹状体摄取量", None, "P1Y")]),
+    ],
+)
+def test_measure_phrases_and_group_labels(body: str, expected: list[tuple]) -> None:
+    assert measured(body) == expected
