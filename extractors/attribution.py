@@ -170,7 +170,19 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     s_lo, _ = layout.sentence_bounds(m.start)
     lead = text[c_lo : m.start]
     w = _words()
-    strong = ("相差", "只差", "仅差", "差值", "差异为", "组间差异", "差距", "净差", "相对降低", "相对减少", "相对风险降低")
+    strong = (
+        "相差",
+        "只差",
+        "仅差",
+        "差值",
+        "差异为",
+        "组间差异",
+        "差距",
+        "净差",
+        "相对降低",
+        "相对减少",
+        "相对风险降低",
+    )
     tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
     comparator = _comparator_stated(text, layout, m.start, ctx.groups)
     if tail.endswith(strong):

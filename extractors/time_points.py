@@ -130,8 +130,8 @@ def find_time_points(
             continue  # 从第90天 opens a period
         add(m.start(), m.end(), length_value(m))
     for m in p["after_lead"].finditer(text):
-        if _period_follows(text, m.end()):
-            continue  # 3个月后开始…: the opening of a period
+        if _period_follows(text, m.end()) or text.startswith(tuple(words()["event_after_lead"]), m.end()):
+            continue  # 3个月后开始…, 3个月后将公布结果: a period's opening or a later event, not a measurement
         lo = layout.clause_bounds(m.start("n"))[0]
         if text[lo : m.start("n")].strip() in ("", "在", "到", "至", "于"):
             add(m.start("n"), m.end(), length_value(m))
