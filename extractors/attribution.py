@@ -11,8 +11,10 @@ Time points are time_points.py's.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.claims import Claims
@@ -48,7 +50,7 @@ class _Group:
 def _groups(text: str, layout: Layout) -> list[_Group]:
     """Group labels (安慰剂组, MSC组, 高剂量组, 两组) and bare comparator words (接受安慰剂的患者)."""
     w = _words()
-    control = tuple(w["control_words"])
+    control = tuple(sorted(w["control_words"], key=len, reverse=True))  # longest first
     not_group = tuple(w["not_group"])
     found: list[_Group] = []
     for i in (m.start() for m in re.finditer("组", text)):
@@ -65,8 +67,8 @@ def _groups(text: str, layout: Layout) -> list[_Group]:
             start -= 1
         label = text[start:i]
         # 比安慰剂组: the comparison word is no part of the label; 对照 keeps its 对
-        cut = max((label.rfind(c) for c in _LABEL_STOPS if c != "组"), default=-1)
-        control_hit = next((c for c in sorted(control, key=len, reverse=True) if label.endswith(c)), None)
+        cut = next((k for k in range(len(label) - 1, -1, -1) if label[k] in _LABEL_STOPS and label[k] != "组"), -1)
+        control_hit = next((c for c in control if label.endswith(c)), None)
         if control_hit is not None:
             found.append(_Group(i - len(control_hit), i + 1, "control"))
             continue
@@ -88,36 +90,69 @@ def _groups(text: str, layout: Layout) -> list[_Group]:
         elif re.search(r"[A-Za-z]", label) or any(c in label for c in w["intervention_words"]):
             found.append(_Group(start, i + 1, "intervention"))
     # 接受安慰剂的患者, 安慰剂为27.7%: a comparator named without 组
-    bare = re.compile(
-        rf"(?:{_alt('control_words')})(?=者|患者|受试者|的患者|的受试者|治疗的|注射的|为|是|则|仅|只|中|群|臂)"
-    )
-    for m in bare.finditer(text):
+    for m in _rx("bare").finditer(text):
         if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
             found.append(_Group(m.start(), m.end(), "control"))
     # 接受干细胞治疗的患者: a treated group named by what it received
-    received = re.compile(
-        rf"接受[^，,。；;]{{1,12}}?(?:{_alt('delivery_nouns')})的?(?:{alternation('participant_nouns')})"
-    )
-    for m in received.finditer(text):
+    for m in _rx("received").finditer(text):
         if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
             arm: _GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
             found.append(_Group(m.start(), m.end(), arm))
     # 没有对照组, 未设对照组: a group said not to exist is none
-    denied = [(m.start(), m.end() + 1) for m in re.finditer(_alt("no_control"), text)]
+    denied = [(m.start(), m.end() + 1) for m in _rx("no_control").finditer(text)]
     found = [g for g in found if not any(lo <= g.start < hi for lo, hi in denied)]
     return sorted(found, key=lambda g: g.start)
 
 
-def _comparator_stated(text: str, layout: Layout, pos: int, groups: list[_Group]) -> bool:
-    section = layout.section_at(pos)
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {
+        "bare": re.compile(
+            rf"(?:{_alt('control_words')})(?=者|患者|受试者|的患者|的受试者|治疗的|注射的|为|是|则|仅|只|中|群|臂)"
+        ),
+        "received": re.compile(
+            rf"接受[^，,。；;]{{1,12}}?(?:{_alt('delivery_nouns')})的?(?:{alternation('participant_nouns')})"
+        ),
+        "no_control": re.compile(_alt("no_control")),
+        "control_words": re.compile(_alt("control_words")),
+        "compare_before": re.compile(
+            rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?[\u4e00-\u9fffA-Za-z0-9\-]{{0,4}}$"
+        ),
+        "with_before": re.compile(rf"(?:{_alt('compare_with')})\s*(?:接受|使用)?$"),
+        "compare_after": re.compile(_alt("compare_after")),
+        "compare_control": re.compile(rf"(?:{_alt('compare_words')})\s*(?:{_alt('control_words')})"),
+        "with_control": re.compile(
+            rf"(?:{_alt('compare_with')})[^，,。；;]{{0,12}}?(?:{_alt('control_words')})[^，,。；;]{{0,8}}?(?:{_alt('compare_after')})"
+        ),
+        "ratio_of_groups": re.compile(_alt("ratio_of_groups")),
+        "compare_end": re.compile(rf"(?:{_alt('compare_words')})$"),
+        "versus": re.compile(rf"^\s*(?:{_alt('versus')})\s*$"),
+    }
+
+
+def _rx(name: str) -> re.Pattern[str]:
+    return _patterns()[name]
+
+
+class _Comparators:
+    """Where the text names a comparator (a control word, or a control group's label), outside the
+    phrases that deny one (没有对照组): found once per article, looked up per figure."""
+
+    def __init__(self, text: str, groups: list[_Group]) -> None:
+        masked = _rx("no_control").sub(lambda m: "\0" * len(m.group()), text)
+        named = [m.start() for m in _rx("control_words").finditer(masked)]
+        named += [g.start for g in groups if g.arm == "control" and masked[g.start] != "\0"]
+        self.positions = sorted(named)
+
+    def any_between(self, lo: int, hi: int) -> bool:
+        k = bisect.bisect_left(self.positions, lo)
+        return k < len(self.positions) and self.positions[k] < hi
+
+
+def _comparator_stated(ctx: Context, pos: int) -> bool:
+    section = ctx.layout.section_at(pos)
     lo, hi = max(section.start, pos - _CONTEXT_BACK), min(section.end, pos + _CONTEXT_AHEAD)
-    window = text[lo:hi]
-    for neg in _words()["no_control"]:
-        window = window.replace(neg, "\0" * len(neg))
-    # 药物组: a comparator group named by its label (not inside 没有对照组)
-    if any(lo <= g.start < hi and g.arm == "control" and window[g.start - lo] != "\0" for g in groups):
-        return True
-    return any(c in window for c in _words()["control_words"])
+    return bool(ctx.comparators.any_between(lo, hi))
 
 
 def _order_before(groups: list[_Group], pos: int, lo: int) -> list[Arm] | None:
@@ -144,19 +179,16 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
     heads = [g for g in ctx.groups if lo <= g.start and g.end <= pos]
     for g in heads:
         before = ctx.text[max(lo, g.start - 4) : g.start]
-        if re.search(rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?[\u4e00-\u9fffA-Za-z0-9\-]{{0,4}}$", before):
+        if _rx("compare_before").search(before):
             return True
-        if re.search(rf"(?:{_alt('compare_with')})\s*(?:接受|使用)?$", before) and re.search(
-            _alt("compare_after"), ctx.text[g.end : min(pos, g.end + 8)]
-        ):
+        if _rx("with_before").search(before) and _rx("compare_after").search(ctx.text[g.end : min(pos, g.end + 8)]):
             return True
         if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
             return True
-    if re.search(rf"(?:{_alt('compare_words')})\s*(?:{_alt('control_words')})", lead):
+    if _rx("compare_control").search(lead):
         return True
     # 与未处理的类器官相比, 前者是后者的1.8倍: a comparison with a comparator named without 组
-    with_control = rf"(?:{_alt('compare_with')})[^，,。；;]{{0,12}}?(?:{_alt('control_words')})[^，,。；;]{{0,8}}?(?:{_alt('compare_after')})"
-    return bool(re.search(with_control, lead) or re.search(_alt("ratio_of_groups"), lead))
+    return bool(_rx("with_control").search(lead) or _rx("ratio_of_groups").search(lead))
 
 
 def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
@@ -184,7 +216,7 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
         "相对风险降低",
     )
     tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
-    comparator = _comparator_stated(text, layout, m.start, ctx.groups)
+    comparator = _comparator_stated(ctx, m.start)
     if tail.endswith(strong):
         return "comparison"
     own_value = _compared_groups_value(ctx, c_lo, m)
@@ -256,7 +288,7 @@ def _compared_groups_value(ctx: Context, c_lo: int, m: Metric) -> Arm | None:
     for g in ctx.groups:
         if c_lo <= g.start and g.end <= m.start and re.fullmatch(r"的\s*", ctx.text[g.end : m.start]):
             before = ctx.text[max(c_lo, g.start - 4) : g.start]
-            if re.search(rf"(?:{_alt('compare_words')})$", before) and g.arm in ("intervention", "control"):
+            if _rx("compare_end").search(before) and g.arm in ("intervention", "control"):
                 return g.arm
     return None
 
@@ -313,15 +345,15 @@ def _lead_compares(ctx: Context, s_lo: int, c_lo: int) -> bool:
 
 def _versus(ctx: Context, i: int) -> int | None:
     """0 or 1: the figure's place in a pair '34.6%对15.6%'."""
-    sep = rf"^\s*(?:{_alt('versus')})\s*$"
+    sep = _rx("versus")
     m = ctx.metrics[i]
     nxt = ctx.metrics[i + 1] if i + 1 < len(ctx.metrics) else None
     prev = ctx.metrics[i - 1] if i > 0 else None
-    if nxt is not None and nxt.unit == m.unit and re.match(sep, ctx.text[m.end : nxt.start]):
-        if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+    if nxt is not None and nxt.unit == m.unit and sep.match(ctx.text[m.end : nxt.start]):
+        if prev is not None and prev.unit == m.unit and sep.match(ctx.text[prev.end : m.start]):
             return None  # a chain of three
         return 0
-    if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+    if prev is not None and prev.unit == m.unit and sep.match(ctx.text[prev.end : m.start]):
         return 1
     return None
 
@@ -360,6 +392,7 @@ def attribute_metrics(
     seq = [metrics[k] for k in ordered]
     times = find_time_points(text, layout, claims, [(m.start, m.end) for m in seq], measures)
     ctx = Context(text, layout, seq, _groups(text, layout))
+    ctx.comparators = _Comparators(text, ctx.groups)
     arms: list[Arm | None] = []
     resolved: list[TimePoint | None] = []
     for i, m in enumerate(seq):

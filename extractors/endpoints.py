@@ -87,14 +87,22 @@ def _named_primary_measures(text: str, layout: Layout) -> list[tuple[int, int, s
 
 def mark_endpoints(metrics: list[Metric], original: str, text: str, layout: Layout) -> None:
     """Set `primary` and `subgroup` on the figures whose text states them."""
-    named = _named_primary_measures(text, layout)
+    w = words()
+    lowered = text.lower()
+    cued = any(x.lower() in lowered for x in (*w["primary_endpoint_words"], *w["secondary_endpoint_words"]))
+    subgroups = any(x.lower() in lowered for x in w["subgroup_words"])
+    if not (cued or subgroups):
+        return  # most articles name neither: nothing to read
+    named = _named_primary_measures(text, layout) if cued else []
     for m in metrics:
         if m.measure_key == "cell_dose":
             continue
-        sub = _subgroup(text, layout, m)
+        sub = _subgroup(text, layout, m) if subgroups else None
         if sub is not None:
             start = text.index(sub, layout.sentence_bounds(m.start)[0])
             m.subgroup = original[start : start + len(sub)]
+            continue
+        if not cued:
             continue
         s_lo, _ = layout.sentence_bounds(m.start)
         said = _last_endpoint(text, s_lo, m.start)

@@ -7,6 +7,7 @@ are none. Also the words both attribution steps read (data/attribution_words.jso
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -180,9 +181,11 @@ class Context:
     def __init__(self, text: str, layout: Layout, metrics: list[Metric], groups: list[Any]) -> None:
         self.text, self.layout, self.metrics, self.groups = text, layout, metrics, groups
         self.starts = sorted({m.start for m in metrics})
+        self.comparators: Any = None  # attribution.py's index of where comparators are named
 
     def has_value(self, lo: int, hi: int) -> bool:
-        return any(lo <= s < hi for s in self.starts)
+        k = bisect.bisect_left(self.starts, lo)
+        return k < len(self.starts) and self.starts[k] < hi
 
 
 def time_for(ctx: Context, times: list[TimePoint], i: int, resolved: list[TimePoint | None]) -> TimePoint | None:
@@ -227,21 +230,27 @@ def _is_lead(ctx: Context, t: TimePoint) -> bool:
     return not ctx.has_value(lo, colon)
 
 
+_CHANGE = re.compile(r"较|比|相比|变化|下降|降低|减少|增加|提高|提升|上升|增长|改善|升高|缩短|延长|减轻|至|到")
+
+
+@lru_cache(maxsize=1)
+def _baseline_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """从40分(降至30分): a 'from' word before the value, a 'to' verb after it."""
+    return re.compile(rf"(?:{alt('from_words')})[^，,；;。\d]{{0,8}}$"), re.compile(rf"\s*(?:{alt('to_verbs')})")
+
+
 def _baseline(ctx: Context, i: int, c_lo: int) -> TimePoint | None:
     """基线评分40分, the 40 of 从40分降至30分: the value before treatment."""
     m = ctx.metrics[i]
     w = words()
     lead = ctx.text[c_lo : m.start]
-    to_verbs = alt("to_verbs")
     after = ctx.text[m.end : m.end + 6]
-    if re.search(rf"(?:{alt('from_words')})[^，,；;。\d]{{0,8}}$", lead) and re.match(rf"\s*(?:{to_verbs})", after):
+    if _baseline_patterns()[0].search(lead) and _baseline_patterns()[1].match(after):
         return TimePoint(m.start, m.start, "P0D")
     base = max((lead.rfind(b) for b in w["baseline_words"]), default=-1)
     if base >= 0 and not lead[:base].endswith(("较", "比", "自", "从", "由")):  # 较基线提升了86: a change
         between = lead[base:]
-        if not re.search(
-            r"较|比|相比|变化|下降|降低|减少|增加|提高|提升|上升|增长|改善|升高|缩短|延长|减轻|至|到", between
-        ):
+        if not _CHANGE.search(between):
             return TimePoint(m.start, m.start, "P0D")
     return None
 
