@@ -222,6 +222,8 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     own_value = _compared_groups_value(ctx, c_lo, m)
     if own_value is not None:  # 高于对照组的38%: the compared group's own figure
         return own_value if own_value == "control" or comparator else None
+    if m.unit != "fold" and _COMPARED_VALUE.search(lead):
+        return None  # 较入组前一年的40%: the value compared with, of no group
     if _clause_has_comparison(ctx, c_lo, m.start) or _GROUP_COMPARED.search(lead):
         return "comparison"
     if comparator and tail.endswith(tuple(w["comparison_before"])):
@@ -275,6 +277,7 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     return None
 
 
+_COMPARED_VALUE = re.compile(r"(?:较|比|高于|低于|超过)[^，,；;。]{1,14}的\s*$")
 _GROUP_COMPARED = re.compile(
     r"(?:(?<![相对])比|较)\s*[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组(?!的?\s*$)|(?:是|为)[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组的\s*$"
 )

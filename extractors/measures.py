@@ -136,6 +136,8 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
+# 达到这一标准的比例: a phrase pointing back names no measure of its own
+_ANAPHORA = r"这一|这个|这些|该|此|上述|前述"
 _OPENING = re.compile(r"[(（][A-Za-z0-9\-+/]{1,10}$")
 _TIME_BEFORE = re.compile(r"(?:年|个月|月|周|天|日)(?:后|时)")
 _COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
@@ -201,17 +203,22 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     phrase, cut = _strip_start(text[lo:hi], words.openers)
     lo += cut
     # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力, 一年后摄取量 -> 摄取量
-    cut = max(
-        phrase.rfind("的"),
-        max((m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)), default=-1),
-        max((m.start() for m in re.finditer("组(?!间)", phrase)), default=-1),
-        max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1),
+    cuts = sorted(
+        {
+            *(m.start() for m in re.finditer("的", phrase)),
+            *(m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)),
+            *(m.start() for m in re.finditer("组(?!间)", phrase)),
+            *(m.start() for m in re.finditer("时(?!间)", phrase)),
+        },
+        reverse=True,
     )
+    # 住院的比例: a bare head keeps the words that say what it counts (up to the cut before them)
+    cut = next((c for c in cuts if phrase[c + 1 :] not in words.heads), -1)
     if cut >= 0 and len(phrase) - cut > 2:
         lo += cut + 1
     if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
         return None
-    if text[lo:hi].endswith(("组", *words.groups)):
+    if text[lo:hi].endswith(("组", "的", *words.groups)) or re.search(_ANAPHORA, text[lo:hi]):
         return None  # 安慰剂组为21%: a group, not a measure
     return lo, hi, False
 

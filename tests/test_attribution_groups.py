@@ -76,3 +76,36 @@ def measured(body: str) -> list[tuple]:
 )
 def test_measure_phrases_and_group_labels(body: str, expected: list[tuple]) -> None:
     assert measured(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # counts of occurrences where the sentence names a count measure; the time point is no figure
+        (
+            "每月发作次数的中位数由基线的14次降至术后第12个月的3次。",
+            [(14, "seizure frequency", None, "P0D"), (3, "seizure frequency", None, "P12M")],
+        ),
+        ("每4周给药1次，共3次。", []),
+        # a bare head keeps what it counts; a phrase pointing back (这一标准) names nothing of its own
+        (
+            "研究期间因心衰住院的比例为10%，较入组前一年的40%明显下降。",
+            [(10, "因心衰住院的比例", None, None), (40, "因心衰住院的比例", None, None)],
+        ),
+        # lab units of their own
+        (
+            "随访6个月时，血清肌酐上升了9.4 μmol/L，eGFR下降2.1 ml/min/1.73m²。",
+            [(9.4, "serum creatinine", None, "P6M"), (2.1, "estimated glomerular filtration rate (eGFR)", None, "P6M")],
+        ),
+    ],
+)
+def test_counts_units_and_bare_heads(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        got = measured(text)
+        assert [(v, a, t) for v, _, a, t in got] == [(v, a, t) for v, _, a, t in expected], text
+    assert measured(body) == expected
+
+
+def test_a_phrase_pointing_back_takes_the_vocabulary_name() -> None:
+    body = "主要终点为第90天mRS评分0至2分的患者比例。结果显示，细胞组达到这一标准的比例为53.2%。"
+    assert [m for m in measured(body) if m[0] == 53.2] == [(53.2, "modified Rankin Scale (mRS)", None, None)]
