@@ -203,17 +203,12 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     phrase, cut = _strip_start(text[lo:hi], words.openers)
     lo += cut
     # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力, 一年后摄取量 -> 摄取量
-    cuts = sorted(
-        {
-            *(m.start() for m in re.finditer("的", phrase)),
-            *(m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)),
-            *(m.start() for m in re.finditer("组(?!间)", phrase)),
-            *(m.start() for m in re.finditer("时(?!间)", phrase)),
-        },
-        reverse=True,
-    )
-    # 住院的比例: a bare head keeps the words that say what it counts (up to the cut before them)
-    cut = next((c for c in cuts if phrase[c + 1 :] not in words.heads), -1)
+    # a group, a time or a 的 before the measure ends its modifiers (治疗组握力, 12个月时握力, 患者的握力)
+    hard = [m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)]
+    hard += [m.start() for m in re.finditer("(?:组(?!间)|时(?!间))", phrase)]
+    # ...but 住院的比例: a bare head after 的 keeps the words that say what it counts
+    soft = [m.start() for m in re.finditer("的", phrase) if phrase[m.start() + 1 :] not in words.heads]
+    cut = max([*hard, *soft], default=-1)
     if cut >= 0 and len(phrase) - cut > 2:
         lo += cut + 1
     if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
