@@ -2,7 +2,8 @@
 
 Ids of two different registries are read as one study only where their sentence says so: a
 same-study word (同时注册, 注册号分别为) with the two ids close together, and no word counting several
-studies (两项研究). Two ids of one registry are two trials. The phase and size stated for either
+studies (两项研究). Two ids of one registry are two trials, unless the sentence says the study was
+registered again (原注册号…撤回后重新注册为…). The phase and size stated for either
 then hold for both, and each lists the other in `also_registered_as`.
 """
 
@@ -18,14 +19,16 @@ _GAP_MAX = 40  # characters between the two ids: 'NCT…）和中国临床试验
 
 
 def _same_study(text: str, layout: Layout, a: TrialHit, b: TrialHit) -> bool:
-    if a.registry.name == b.registry.name or layout.sentence_bounds(a.start) != layout.sentence_bounds(b.start):
-        return False
-    if b.start - a.end > _GAP_MAX:
+    if layout.sentence_bounds(a.start) != layout.sentence_bounds(b.start) or b.start - a.end > _GAP_MAX:
         return False
     lo, hi = layout.sentence_bounds(a.start)
     sentence = text[lo:hi]
     w = trial_words()
-    return any(x in sentence for x in w["same_study_words"]) and not any(x in sentence for x in w["study_count_words"])
+    if any(x in sentence for x in w["study_count_words"]):
+        return False
+    if a.registry.name == b.registry.name:  # 原注册号NCT…撤回后重新注册为NCT…: one study registered again
+        return any(x in sentence for x in w["reregistration_words"])
+    return any(x in sentence for x in w["same_study_words"])
 
 
 def share_registrations(text: str, layout: Layout, hits: list[TrialHit], trials: list[Trial]) -> None:

@@ -92,3 +92,11 @@ def test_two_studies_or_two_ids_of_one_registry_are_not_merged() -> None:
     assert all(aliases == [] for *_, aliases in two)
     same_registry = trials("注册号分别为NCT05012345和NCT05012346。")
     assert all(aliases == [] for *_, aliases in same_registry)
+
+
+def test_a_study_registered_again_under_a_new_id_is_one_study() -> None:
+    body = "该Ⅱ期试验原注册号为NCT04000001，撤回后重新注册为NCT04000002，共入组48名患者。"
+    assert trials(body) == [
+        ("NCT04000001", "2", 48, ["NCT04000002"]),
+        ("NCT04000002", "2", 48, ["NCT04000001"]),
+    ]
