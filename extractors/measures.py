@@ -114,7 +114,7 @@ def measure_for(hits: list[MeasureHit], layout: Layout, start: int, end: int, un
     return earlier or _nearest([h for h in sentence_before if vague(h)], start, True)
 
 
-_PHRASE_STOPS = set("的了在和与及其组将被使较从到为是有让把对")
+_PHRASE_STOPS = set("的了在和与及其组将被使较从到为是有让把对时仍")
 _PHRASE_MAX = 6
 
 
@@ -138,6 +138,9 @@ _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternati
 _PHRASE_LONGEST = 14
 # 达到这一标准的比例: a phrase pointing back names no measure of its own
 _ANAPHORA = r"这一|这个|这些|该|此|上述|前述"
+_LEADING_TIME = re.compile(
+    r"(?:在|于)?\s*(?:第\s*)?\d+(?:\.\d+)?\s*(?:个月|月|周|天|年|小时)(?:时|后|内)?\s*(?:仍然|仍|依然|均|都)?"
+)
 _OPENING = re.compile(r"[(（][A-Za-z0-9\-+/]{1,10}$")
 _TIME_BEFORE = re.compile(r"(?:年|个月|月|周|天|日)(?:后|时)")
 _COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
@@ -183,6 +186,8 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
         lo = after.end()
         rest, cut = _strip_start(text[lo:c_hi], words.after_participants)
         lo += cut
+        if (when := _LEADING_TIME.match(text, lo, c_hi)) is not None:  # 在第12个月时仍处于缓解: the time is no part
+            lo, rest = when.end(), text[when.end() : c_hi]
         hi = lo
         while hi < c_hi and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[hi]):
             hi += 1

@@ -212,6 +212,11 @@ def time_for(ctx: Context, times: list[TimePoint], i: int, resolved: list[TimePo
     in_clause = [t for t in before if t.start >= c_lo]
     if in_clause:
         return fits(in_clause[-1])
+    # 有48%的患者在第12个月时仍缓解: the clause's only figure, its time written after it
+    _, c_hi = layout.clause_bounds(m.start)
+    after = [t for t in times if m.end <= t.start < c_hi]
+    if after and not ctx.has_value(m.end, c_hi) and not _UNTIL.search(text[m.end : after[0].start]):
+        return fits(after[0])
     in_sentence = [t for t in before if t.start >= s_lo]
     if in_sentence:
         return fits(in_sentence[-1])
@@ -230,6 +235,7 @@ def _is_lead(ctx: Context, t: TimePoint) -> bool:
     return not ctx.has_value(lo, colon)
 
 
+_UNTIL = re.compile(r"至|到|直到|持续|维持|保持")
 _CHANGE = re.compile(r"较|比|相比|变化|下降|降低|减少|增加|提高|提升|上升|增长|改善|升高|缩短|延长|减轻|至|到")
 
 

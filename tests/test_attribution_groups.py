@@ -109,3 +109,10 @@ def test_counts_units_and_bare_heads(body: str, expected: list[tuple]) -> None:
 def test_a_phrase_pointing_back_takes_the_vocabulary_name() -> None:
     body = "主要终点为第90天mRS评分0至2分的患者比例。结果显示，细胞组达到这一标准的比例为53.2%。"
     assert [m for m in measured(body) if m[0] == 53.2] == [(53.2, "modified Rankin Scale (mRS)", None, None)]
+
+
+def test_a_predicate_figures_time_written_after_it() -> None:
+    body = "对照研究中，细胞组有48%的患者在第12个月时仍处于持续缓解状态；缓解率维持至第24周。"
+    assert [m for m in measured(body) if m[0] == 48] == [(48, "处于持续缓解", "intervention", "P12M")]
+    # 维持至第24周: a time after 至 ends a period, it is no time point of the figure before it
+    assert measured("治疗组缓解率为40%，维持至第24周。") == [(40, "response rate", None, None)]
