@@ -12,106 +12,35 @@ Time points are time_points.py's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from stemwire.extractors.claims import Claims
+from stemwire.extractors.groups import Comparators as _Comparators
+from stemwire.extractors.groups import Group as _Group
+from stemwire.extractors.groups import GroupArm
+from stemwire.extractors.groups import find_groups as _groups
+from stemwire.extractors.groups import rx as _rx
 from stemwire.extractors.layout import Layout
-from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.measures import MeasureHit
 from stemwire.extractors.time_points import Context, TimePoint, find_time_points, time_for
-from stemwire.extractors.time_points import alt as _alt
 from stemwire.extractors.time_points import full_sentence as _full_sentence
 from stemwire.extractors.time_points import words as _words
 from stemwire.schemas.models import Metric
 
 Arm = Literal["intervention", "control", "comparison"]
-_GroupArm = Literal["intervention", "control", "cohort", "both"]
-_FULL_STOP = "。！？!?"
-_NUM = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+|半)"
-_LIST_ITEM = re.compile(r"^\s*(?:[-•·・．●▪■◆]|\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[①-⑳])")
-_LABEL_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+]")
-_LABEL_STOPS = set("组的在和与及、而但为是有比较了从其仅只共各中将到入至按即被给经予用把让向于")
-_LABEL_MAX = 10
+_GroupArm = GroupArm
 _CONTEXT_BACK = 800
 _CONTEXT_AHEAD = 400
 _PAIR_BACK = 1500
+_FULL_STOP = "。！？!?"
+_NUM = r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+|半)"
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·・．●▪■◆]|\d{1,2}\s*[.、．)）]|[（(]\d{1,2}[)）]|[①-⑳])")
 
 
-@dataclass(frozen=True)
-class _Group:
-    start: int
-    end: int
-    arm: _GroupArm
-
-
-def _groups(text: str, layout: Layout) -> list[_Group]:
-    """Group labels (安慰剂组, MSC组, 高剂量组, 两组) and bare comparator words (接受安慰剂的患者)."""
-    w = _words()
-    control = tuple(w["control_words"])
-    not_group = tuple(w["not_group"])
-    found: list[_Group] = []
-    for i in (m.start() for m in re.finditer("组", text)):
-        if not layout.is_content(i) or text.startswith(("组间", "组别", "组成", "组织", "组合", "组建"), i):
-            continue
-        both = next((b for b in w["two_groups"] if text.endswith(b, 0, i + 1)), None)
-        if both is not None:
-            found.append(_Group(i + 1 - len(both), i + 1, "both"))
-            continue
-        start = i
-        while start > 0 and i - start < _LABEL_MAX and _LABEL_CHAR.match(text[start - 1]):
-            if text[start - 1] in _LABEL_STOPS and not text.endswith(control, 0, i):
-                break
-            start -= 1
-        label = text[start:i]
-        # 比安慰剂组: the comparison word is no part of the label; 对照 keeps its 对
-        cut = max((label.rfind(c) for c in _LABEL_STOPS if c != "组"), default=-1)
-        control_hit = next((c for c in sorted(control, key=len, reverse=True) if label.endswith(c)), None)
-        if control_hit is not None:
-            found.append(_Group(i - len(control_hit), i + 1, "control"))
-            continue
-        if cut >= 0:
-            label, start = label[cut + 1 :], start + cut + 1
-        # 强度超过急性移植组: what precedes a comparison word is no part of the label
-        opener = max(((label.rfind(c), c) for c in w["compare_words"] if c in label[:-1]), default=None)
-        if opener is not None:
-            cut_at = opener[0] + len(opener[1])
-            label, start = label[cut_at:], start + cut_at
-        if not label:
-            continue
-        if label.endswith(not_group):
-            continue
-        if any(c in label for c in control):
-            found.append(_Group(start, i + 1, "control"))
-        elif any(c in label for c in w["cohort_words"]):
-            found.append(_Group(start, i + 1, "cohort"))
-        elif re.search(r"[A-Za-z]", label) or any(c in label for c in w["intervention_words"]):
-            found.append(_Group(start, i + 1, "intervention"))
-    # 接受安慰剂的患者, 安慰剂为27.7%: a comparator named without 组
-    bare = re.compile(
-        rf"(?:{_alt('control_words')})(?=者|患者|受试者|的患者|的受试者|治疗的|注射的|为|是|则|仅|只|中|群|臂)"
-    )
-    for m in bare.finditer(text):
-        if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
-            found.append(_Group(m.start(), m.end(), "control"))
-    # 接受干细胞治疗的患者: a treated group named by what it received
-    received = re.compile(
-        rf"接受[^，,。；;]{{1,12}}?(?:{_alt('delivery_nouns')})的?(?:{alternation('participant_nouns')})"
-    )
-    for m in received.finditer(text):
-        if layout.is_content(m.start()) and not any(g.start <= m.start() < g.end for g in found):
-            arm: _GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
-            found.append(_Group(m.start(), m.end(), arm))
-    return sorted(found, key=lambda g: g.start)
-
-
-def _comparator_stated(text: str, layout: Layout, pos: int) -> bool:
-    section = layout.section_at(pos)
+def _comparator_stated(ctx: Context, pos: int) -> bool:
+    section = ctx.layout.section_at(pos)
     lo, hi = max(section.start, pos - _CONTEXT_BACK), min(section.end, pos + _CONTEXT_AHEAD)
-    window = text[lo:hi]
-    for neg in _words()["no_control"]:
-        window = window.replace(neg, "\0" * len(neg))
-    return any(c in window for c in _words()["control_words"])
+    return bool(ctx.comparators.any_between(lo, hi))
 
 
 def _order_before(groups: list[_Group], pos: int, lo: int) -> list[Arm] | None:
@@ -138,15 +67,16 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
     heads = [g for g in ctx.groups if lo <= g.start and g.end <= pos]
     for g in heads:
         before = ctx.text[max(lo, g.start - 4) : g.start]
-        if re.search(rf"(?:{_alt('compare_words')})\s*(?:接受|使用)?$", before):
+        if _rx("compare_before").search(before):
             return True
-        if re.search(rf"(?:{_alt('compare_with')})\s*(?:接受|使用)?$", before) and re.search(
-            _alt("compare_after"), ctx.text[g.end : min(pos, g.end + 8)]
-        ):
+        if _rx("with_before").search(before) and _rx("compare_after").search(ctx.text[g.end : min(pos, g.end + 8)]):
             return True
         if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
             return True
-    return bool(re.search(rf"(?:{_alt('compare_words')})\s*(?:对照|安慰剂|假手术|常规|标准)", lead))
+    if _rx("compare_control").search(lead):
+        return True
+    # 与未处理的类器官相比, 前者是后者的1.8倍: a comparison with a comparator named without 组
+    return bool(_rx("with_control").search(lead) or _rx("ratio_of_groups").search(lead))
 
 
 def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
@@ -160,12 +90,29 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     s_lo, _ = layout.sentence_bounds(m.start)
     lead = text[c_lo : m.start]
     w = _words()
-    strong = ("相差", "只差", "仅差", "差值", "差异为", "差距", "净差", "相对降低", "相对减少", "相对风险降低")
+    strong = (
+        "相差",
+        "只差",
+        "仅差",
+        "差值",
+        "差异为",
+        "组间差异",
+        "差距",
+        "净差",
+        "相对降低",
+        "相对减少",
+        "相对风险降低",
+    )
     tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
-    comparator = _comparator_stated(text, layout, m.start)
+    comparator = _comparator_stated(ctx, m.start)
     if tail.endswith(strong):
         return "comparison"
-    if _clause_has_comparison(ctx, c_lo, m.start):
+    own_value = _compared_groups_value(ctx, c_lo, m)
+    if own_value is not None:  # 高于对照组的38%: the compared group's own figure
+        return own_value if own_value == "control" or comparator else None
+    if m.unit != "fold" and _COMPARED_VALUE.search(lead):
+        return None  # 较入组前一年的40%: the value compared with, of no group
+    if _clause_has_comparison(ctx, c_lo, m.start) or _GROUP_COMPARED.search(lead):
         return "comparison"
     if comparator and tail.endswith(tuple(w["comparison_before"])):
         return "comparison"
@@ -191,6 +138,10 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     own = [g for g in ctx.groups if c_lo <= g.start and g.end <= m.start and g.arm != "both"]
     if not own and _lead_compares(ctx, s_lo, c_lo):
         return "comparison"  # 与安慰剂相比，死亡风险降低了35%
+    if not own and comparator and _control_follows(ctx, i):
+        return "intervention"  # 发生率为8.3%，对照组为15.0%: the figure the control's is set against
+    if not own and (carried := _carried_group(ctx, i, s_lo, c_lo, arms)) is not None:
+        return carried if carried == "control" or comparator else None
     if not own:  # 高剂量组患者中，…: a lead clause of the sentence names the group
         own = [
             g
@@ -214,6 +165,64 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     return None
 
 
+_COMPARED_VALUE = re.compile(r"(?:较|比|高于|低于|超过)[^，,；;。]{1,14}的\s*$")
+_GROUP_COMPARED = re.compile(
+    r"(?:(?<![相对])比|较)\s*[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组(?!的?\s*$)|(?:是|为)[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组的\s*$"
+)
+
+
+def _compared_groups_value(ctx: Context, c_lo: int, m: Metric) -> Arm | None:
+    """高于对照组的38%: a value right after '<comparison word> <group> 的' is that group's own (a fold
+    after it, 是悬液组的3倍, is a comparison and is not read here)."""
+    if m.unit in (None, "fold"):
+        return None
+    for g in ctx.groups:
+        if c_lo <= g.start and g.end <= m.start and re.fullmatch(r"的\s*", ctx.text[g.end : m.start]):
+            before = ctx.text[max(c_lo, g.start - 4) : g.start]
+            if _rx("compare_end").search(before) and g.arm in ("intervention", "control"):
+                return g.arm
+    return None
+
+
+def _control_follows(ctx: Context, i: int) -> bool:
+    """The next figure, of the same unit and sentence, is in the next clause, which names the control
+    group (而安慰剂组为21%, 对照组为15.0%, 高于对照组的38%)."""
+    m = ctx.metrics[i]
+    if i + 1 >= len(ctx.metrics):
+        return False
+    nxt = ctx.metrics[i + 1]
+    layout = ctx.layout
+    if nxt.unit != m.unit or layout.sentence_bounds(nxt.start) != layout.sentence_bounds(m.start):
+        return False
+    n_lo, _ = layout.clause_bounds(nxt.start)
+    _, c_hi = layout.clause_bounds(m.start)
+    if n_lo > c_hi + 1:
+        return False  # a clause between: not a pair
+    return any(n_lo <= g.start and g.end <= nxt.start and g.arm == "control" for g in ctx.groups)
+
+
+def _carried_group(ctx: Context, i: int, s_lo: int, c_lo: int, arms: list[Arm | None]) -> Arm | None:
+    """细胞组LVEF提高了4.3个百分点，6分钟步行距离增加35米: the group named with the sentence's first figure
+    carries over its later clauses, while each clause reports a figure of that group and no other group
+    or contrast word comes between."""
+    text = ctx.text
+    if text[c_lo : ctx.metrics[i].start].lstrip().startswith(tuple(_words()["carry_stops"])):
+        return None
+    for j in range(i - 1, -1, -1):
+        prev = ctx.metrics[j]
+        if prev.start < s_lo:
+            return None
+        if arms[j] not in ("intervention", "control"):
+            return None
+        between = [g for g in ctx.groups if prev.end <= g.start < ctx.metrics[i].start and g.arm != "both"]
+        if between:
+            return None
+        p_lo, _ = ctx.layout.clause_bounds(prev.start)
+        if [g for g in ctx.groups if p_lo <= g.start < prev.start and g.arm != "both"]:
+            return arms[j]  # the group named in that figure's own clause
+    return None
+
+
 def _lead_compares(ctx: Context, s_lo: int, c_lo: int) -> bool:
     """A clause of the sentence before the figure's, reporting no figure, that compares with a group."""
     pos = s_lo
@@ -227,15 +236,15 @@ def _lead_compares(ctx: Context, s_lo: int, c_lo: int) -> bool:
 
 def _versus(ctx: Context, i: int) -> int | None:
     """0 or 1: the figure's place in a pair '34.6%对15.6%'."""
-    sep = rf"^\s*(?:{_alt('versus')})\s*$"
+    sep = _rx("versus")
     m = ctx.metrics[i]
     nxt = ctx.metrics[i + 1] if i + 1 < len(ctx.metrics) else None
     prev = ctx.metrics[i - 1] if i > 0 else None
-    if nxt is not None and nxt.unit == m.unit and re.match(sep, ctx.text[m.end : nxt.start]):
-        if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+    if nxt is not None and nxt.unit == m.unit and sep.match(ctx.text[m.end : nxt.start]):
+        if prev is not None and prev.unit == m.unit and sep.match(ctx.text[prev.end : m.start]):
             return None  # a chain of three
         return 0
-    if prev is not None and prev.unit == m.unit and re.match(sep, ctx.text[prev.end : m.start]):
+    if prev is not None and prev.unit == m.unit and sep.match(ctx.text[prev.end : m.start]):
         return 1
     return None
 
@@ -274,6 +283,7 @@ def attribute_metrics(
     seq = [metrics[k] for k in ordered]
     times = find_time_points(text, layout, claims, [(m.start, m.end) for m in seq], measures)
     ctx = Context(text, layout, seq, _groups(text, layout))
+    ctx.comparators = _Comparators(text, ctx.groups)
     arms: list[Arm | None] = []
     resolved: list[TimePoint | None] = []
     for i, m in enumerate(seq):

@@ -22,6 +22,7 @@ class CellEntry:
     abbreviations: tuple[str, ...]
     english: tuple[str, ...]
     generic: bool
+    engineered: bool = False  # CAR-T, CAR-NK: our own label, cl_id the CL class they belong to
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,7 @@ def cell_entries() -> dict[str, CellEntry]:
             abbreviations=tuple(split_list(row["abbreviations"])),
             english=tuple(split_list(row["english"])),
             generic=row["generic"].strip().lower() == "yes",
+            engineered=(row.get("engineered") or "").strip().lower() == "yes",
         )
     return entries
 
@@ -71,9 +73,20 @@ def cell_matcher() -> TermMatcher:
     return TermMatcher(terms)
 
 
+@lru_cache(maxsize=1)
+def _protein_heads() -> tuple[str, ...]:
+    return tuple(sorted(load_json("cell_words.json")["protein_heads"], key=len, reverse=True))
+
+
 def find_cell_mentions(text: str, layout: Layout, matcher: TermMatcher | None = None) -> list[TermHit]:
-    """Every gazetteer hit in the article's content lines (not references, footers or datelines)."""
-    return [h for h in (matcher or cell_matcher()).finditer(text) if layout.is_content(h.start)]
+    """Every gazetteer hit in the article's content lines (not references, footers or datelines), but
+    not a cell word inside a protein's name (肝细胞生长因子, B细胞成熟抗原)."""
+    heads = _protein_heads()
+    return [
+        h
+        for h in (matcher or cell_matcher()).finditer(text)
+        if layout.is_content(h.start) and not text.startswith(heads, h.end)
+    ]
 
 
 def cell_types_from(original: str, hits: list[TermHit]) -> list[CellType]:

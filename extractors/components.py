@@ -26,6 +26,7 @@ from stemwire.extractors.measures import find_measures
 from stemwire.extractors.metrics import find_metrics
 from stemwire.extractors.references import find_references
 from stemwire.extractors.studies import find_studies
+from stemwire.extractors.trial_aliases import share_registrations
 from stemwire.extractors.trial_links import link_trials
 from stemwire.extractors.trials import find_trial_ids, trials_from
 
@@ -96,6 +97,7 @@ def make_trials(nlp: Language, name: str) -> Any:
     def trials(doc: Doc) -> Doc:
         found = find_trial_ids(doc._.text, doc._.layout, doc._.claims)
         trials = trials_from(doc._.original, doc._.text, doc._.layout, found)
+        share_registrations(doc._.text, doc._.layout, found, trials)
         put(doc, "trials", trials, [(h.start, h.end, h.registry_id) for h in found], found)
         return doc
 

@@ -51,8 +51,15 @@ def find_measures(text: str, layout: Layout, claims: Claims) -> list[MeasureHit]
     return [
         MeasureHit(h.start, h.end, entries[h.key])
         for h in _matcher().finditer(text)
-        if layout.is_content(h.start) and not claims.straddles(h.start, h.end)
+        # 高剂量组, 安慰剂组: a measure word naming a group is the group's label, not a measure
+        if layout.is_content(h.start) and not claims.straddles(h.start, h.end) and not text.startswith("组", h.end)
     ]
+
+
+def measures_in(label: str) -> list[MeasureHit]:
+    """Measure names in a short label read on its own (a table header), offsets into the label."""
+    entries = measure_entries()
+    return [MeasureHit(h.start, h.end, entries[h.key]) for h in _matcher().finditer(label)]
 
 
 def _hits_in(hits: list[MeasureHit], lo: int, hi: int) -> list[MeasureHit]:
@@ -107,7 +114,7 @@ def measure_for(hits: list[MeasureHit], layout: Layout, start: int, end: int, un
     return earlier or _nearest([h for h in sentence_before if vague(h)], start, True)
 
 
-_PHRASE_STOPS = set("的了在和与及其组将被使较从到为是有让把对")
+_PHRASE_STOPS = set("的了在和与及其组将被使较从到为是有让把对时仍")
 _PHRASE_MAX = 6
 
 
@@ -129,6 +136,14 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
+# 达到这一标准的比例: a phrase pointing back names no measure of its own
+_ANAPHORA = r"这一|这个|这些|该|此|上述|前述"
+_LEADING_TIME = re.compile(
+    r"(?:在|于)?\s*(?:第\s*)?\d+(?:\.\d+)?\s*(?:个月|月|周|天|年|小时)(?:时|后|内)?\s*(?:仍然|仍|依然|均|都)?"
+)
+_OPENING = re.compile(r"[(（][A-Za-z0-9\-+/]{1,10}$")
+_TIME_BEFORE = re.compile(r"(?:年|个月|月|周|天|日)(?:后|时)")
+_COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -171,29 +186,39 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
         lo = after.end()
         rest, cut = _strip_start(text[lo:c_hi], words.after_participants)
         lo += cut
+        if (when := _LEADING_TIME.match(text, lo, c_hi)) is not None:  # 在第12个月时仍处于缓解: the time is no part
+            lo, rest = when.end(), text[when.end() : c_hi]
         hi = lo
         while hi < c_hi and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[hi]):
             hi += 1
         if hi - lo >= 2 and rest:
             return lo, hi, True
     lead = _strip_end(text[c_lo:start].rstrip(), words.verbs)
+    # 空洞面积比载体对照组(缩小了41%): the group compared with is no part of the measure
+    lead = _strip_end(_COMPARED_WITH.sub("", lead), words.verbs)
     hi = c_lo + len(lead)
     lo = hi
-    while lo > c_lo and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[lo - 1]):
-        lo -= 1
+    while lo > c_lo and hi - lo < _PHRASE_LONGEST:
+        if _PHRASE_CHAR.match(text[lo - 1]):
+            lo -= 1
+        elif text[lo - 1] in ")）" and (opening := _OPENING.search(text, max(c_lo, lo - 12), lo - 1)) is not None:
+            lo = opening.start()  # 神经丝轻链(NfL)水平: an abbreviation in brackets is part of the phrase
+        else:
+            break
     phrase, cut = _strip_start(text[lo:hi], words.openers)
     lo += cut
-    # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力
-    cut = max(
-        phrase.rfind("的"),
-        max((m.start() for m in re.finditer("组(?!间)", phrase)), default=-1),
-        max((m.start() for m in re.finditer("时(?!间)", phrase)), default=-1),
-    )
+    # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力, 一年后摄取量 -> 摄取量
+    # a group, a time or a 的 before the measure ends its modifiers (治疗组握力, 12个月时握力, 患者的握力)
+    hard = [m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)]
+    hard += [m.start() for m in re.finditer("(?:组(?!间)|时(?!间))", phrase)]
+    # ...but 住院的比例: a bare head after 的 keeps the words that say what it counts
+    soft = [m.start() for m in re.finditer("的", phrase) if phrase[m.start() + 1 :] not in words.heads]
+    cut = max([*hard, *soft], default=-1)
     if cut >= 0 and len(phrase) - cut > 2:
         lo += cut + 1
     if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
         return None
-    if text[lo:hi].endswith(("组", *words.groups)):
+    if text[lo:hi].endswith(("组", "的", *words.groups)) or re.search(_ANAPHORA, text[lo:hi]):
         return None  # 安慰剂组为21%: a group, not a measure
     return lo, hi, False
 

@@ -16,20 +16,18 @@ from typing import Any
 from stemwire.extractors import lexicon
 from stemwire.extractors.attribution import attribute_metrics
 from stemwire.extractors.claims import Claims
+from stemwire.extractors.endpoints import mark_endpoints
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.measures import (
     MeasureHit,
-    PhraseWords,
-    measure_entries,
     measure_for,
-    names_a_measure,
-    own_phrase,
-    vague_phrase_start,
 )
+from stemwire.extractors.metric_measure import measure_of
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
+from stemwire.extractors.table_columns import attribute_table_figures
 from stemwire.schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
@@ -50,18 +48,6 @@ _RATIO_WORD = re.compile(_RATIO_WORDS)
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
     return load_json("metric_words.json")
-
-
-@lru_cache(maxsize=1)
-def _phrase_words() -> PhraseWords:
-    w = _words()
-    return PhraseWords(
-        tuple(sorted(w["phrase_verbs"], key=len, reverse=True)),
-        tuple(sorted(w["phrase_openers"], key=len, reverse=True)),
-        tuple(w["measure_heads"]),
-        tuple(sorted(w["after_participants"], key=len, reverse=True)),
-        lexicon.words("participant_nouns"),
-    )
 
 
 @dataclass
@@ -99,6 +85,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:[(（]\s*(?:OR|HR|RR)\s*[)）])?\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
         "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
+        # 每月发作次数由14次降至3次: occurrences, counted only where the clause names a count measure
+        "events": re.compile(rf"{_NUM}\s*次(?![数])"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
         "cn_percent": re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"),
         # 翻了一番 = 2 fold, 翻两番 = 4 fold
@@ -106,7 +94,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-_AT_NUMBERS = {"scaled_list", "percent", "points", "time", "quantity", "count"}
+_AT_NUMBERS = {"scaled_list", "percent", "points", "time", "quantity", "count", "events"}
 
 
 def _matches(name: str, text: str) -> Iterator[re.Match[str]]:
@@ -232,6 +220,8 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             continue
         c_lo, _ = layout.clause_bounds(start)
         lead = text[max(c_lo, start - 6) : start]
+        if lead.endswith(("第", "后")):
+            continue  # 降至术后第12个月的3次: the time of the value, not the value
         changed = _last_verb(lead) in ("increase", "decrease")
         reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
             r"(?:为|是|达|约)\s*$", lead
@@ -243,6 +233,12 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
             found.append(
                 _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)
             )
+    counted = {h.start for h in measures if h.entry.key in w["event_count_measures"]}
+    for m in _matches("events", text) if counted else ():
+        c_lo = layout.clause_bounds(m.start())[0]
+        s_lo = layout.sentence_bounds(m.start())[0]
+        if usable(m.start("num"), m.end()) and any(s_lo <= h < m.start() for h in counted):
+            found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     for m in _matches("count", text):
         if usable(m.start("num"), m.end()) and _is_responder_count(text, m.end(), layout.clause_bounds(m.start())[1]):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
@@ -336,38 +332,8 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
             measure_hit = measure_for(measures, layout, v.start, v.end, v.unit)
         if v.unit == "percent" and measure_hit is None and any(w in text[c_lo : v.start] for w in population):
             continue  # 男性占78%: who was enrolled, not what the therapy did
-        time_of = _words()["time_in_state"]
-        if measure_hit is not None and measure_hit.entry.key in time_of and v.unit in _words()["time_units"].values():
-            entry = measure_entries()[time_of[measure_hit.entry.key]]
-            measure_hit = MeasureHit(measure_hit.start, measure_hit.end, entry)
-        measure: str | None = "cell dose" if v.cell_dose else None
-        measure_text: str | None = None
-        phrase = None if v.cell_dose or v.unit is None else own_phrase(text, layout, v.start, v.end, _phrase_words())
-        if phrase is not None and measure_hit is not None:
-            # the vocabulary's name stands unless it lies outside the clause and the clause names its own measure
-            lo, hi, predicate = phrase
-            far = measure_hit.end <= c_lo and not (lo <= measure_hit.start < hi)
-            if not (far and (predicate or names_a_measure(text, lo, hi, _phrase_words()))):
-                phrase = None
-        if phrase is not None:
-            measure_hit = None
-            measure_text = original[phrase[0] : phrase[1]]
-            measure = measure_text
-        elif measure_hit is not None:
-            phrase_start = vague_phrase_start(text, layout, measure_hit)
-            measure_text = original[phrase_start : measure_hit.end]
-            measure = measure_hit.entry.label if phrase_start == measure_hit.start else measure_text
         prev = metrics[-1] if metrics else None
-        if (
-            measure is None
-            and not v.cell_dose
-            and prev is not None
-            and prev.unit == v.unit
-            and layout.sentence_bounds(prev.start) == layout.sentence_bounds(v.start)
-            and "组" in text[prev.end : v.start]
-        ):  # 细胞组有42%的患者达到应答标准，而安慰剂组为21%: the other group's figure of the same measure
-            measure, measure_text = prev.measure, prev.measure_text
-            measure_hit = MeasureHit(0, 0, measure_entries()[prev.measure_key]) if prev.measure_key else None
+        measure, measure_text, measure_hit = measure_of(original, text, layout, v, measure_hit, prev)
         metrics.append(
             Metric(
                 start=v.start,
@@ -386,4 +352,6 @@ def find_metrics(original: str, text: str, layout: Layout, claims: Claims, measu
         if v.claims_span:
             claims.add(v.start, v.end)
     attribute_metrics(metrics, original, text, layout, claims, measures)
+    attribute_table_figures(metrics, original, text)
+    mark_endpoints(metrics, original, text, layout)
     return metrics

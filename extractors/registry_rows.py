@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.table_text import rewrite_pipe_tables
 
 _PHASE_START = re.compile(r"(?:IV|I{1,3}|[ⅠⅡⅢⅣ1-4一二三四])")
 
@@ -78,12 +79,13 @@ def _rewrite_row(chars: list[str], text: str, row: _Row) -> None:
 
 
 def rewrite_registry_rows(text: str) -> str:
-    """The analysis text with registry-table blocks read as one sentence each (same length)."""
+    """The analysis text with registry-table blocks read as one sentence each, and the rows of other
+    pipe tables as clauses (table_text.py); same length."""
     if ":" not in text and "|" not in text:
         return text
     blocks = _blocks(text, _rows(text))
     if not blocks:
-        return text
+        return rewrite_pipe_tables(text)
     chars = list(text)
     for block in blocks:
         for row in block:
@@ -91,4 +93,4 @@ def rewrite_registry_rows(text: str) -> str:
         for a, b in pairwise(block):
             for i in range(a.end, b.start):
                 chars[i] = "," if i == a.end else " "
-    return "".join(chars)
+    return rewrite_pipe_tables("".join(chars))

@@ -7,6 +7,7 @@ are none. Also the words both attribution steps read (data/attribution_words.jso
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -52,7 +53,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # 两年随访数据, 18个月的结果
         "report": re.compile(rf"{length}\s*(?:{alt('report_nouns')})"),
         # 12周后，… at the start of a clause
-        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)(?=\s*[，,])"),
+        "after_lead": re.compile(rf"{length}\s*(?:后|以后|之后)"),
         "bare": re.compile(rf"{length}"),
     }
 
@@ -72,7 +73,8 @@ def _iso(number: float, designator: str) -> str:
     return f"PT{value}H" if designator == "H" else f"P{value}{designator}"
 
 
-def _length(m: re.Match[str]) -> str | None:
+def length_value(m: re.Match[str]) -> str | None:
+    """The ISO 8601 duration a length pattern's match names (3个月 -> P3M), or None."""
     n = parse_number(m.group("n"))
     if n is None or n < 0:
         return None
@@ -118,27 +120,29 @@ def find_time_points(
         window = text.startswith(("内", "以内", "之内"), end)
         if not window and _period_follows(text, end):
             continue
-        add(m.start(), end, _length(m), window)
+        add(m.start(), end, length_value(m), window)
     for m in p["follow"].finditer(text):
         if not _period_follows(text, m.end()):
-            add(m.start(), m.end(), _length(m))
+            add(m.start(), m.end(), length_value(m))
     for m in p["ordinal"].finditer(text):
         if _period_follows(text, m.end()) or _RANGE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
             continue
         if text[max(0, m.start() - 1) : m.start()] in ("从", "自"):
             continue  # 从第90天 opens a period
-        add(m.start(), m.end(), _length(m))
+        add(m.start(), m.end(), length_value(m))
     for m in p["after_lead"].finditer(text):
+        if _period_follows(text, m.end()) or text.startswith(tuple(words()["event_after_lead"]), m.end()):
+            continue  # 3个月后开始…, 3个月后将公布结果: a period's opening or a later event, not a measurement
         lo = layout.clause_bounds(m.start("n"))[0]
         if text[lo : m.start("n")].strip() in ("", "在", "到", "至", "于"):
-            add(m.start("n"), m.end(), _length(m))
+            add(m.start("n"), m.end(), length_value(m))
     for name in ("point", "report"):
         for m in p[name].finditer(text):
             if text[max(0, m.start() - 1) : m.start()] == "第" or _RANGE_BEFORE.search(
                 text[max(0, m.start() - 8) : m.start()]
             ):
                 continue
-            add(m.start(), m.end(), _length(m))
+            add(m.start(), m.end(), length_value(m))
     # 28天死亡率: a length written just before a rate is the window it is counted over
     rate_starts = {h.start for h in measures if h.entry.kind in words()["rate_kinds"]}
     for start in sorted(rate_starts):
@@ -148,7 +152,7 @@ def find_time_points(
             and not _RANGE_BEFORE.search(text[max(0, ending.start() - 8) : ending.start()])
             and text[max(0, ending.start() - 1) : ending.start()] != "第"
         ):
-            add(ending.start(), ending.end(), _length(ending), window=True)
+            add(ending.start(), ending.end(), length_value(ending), window=True)
     return sorted(found.values(), key=lambda t: t.start)
 
 
@@ -177,9 +181,11 @@ class Context:
     def __init__(self, text: str, layout: Layout, metrics: list[Metric], groups: list[Any]) -> None:
         self.text, self.layout, self.metrics, self.groups = text, layout, metrics, groups
         self.starts = sorted({m.start for m in metrics})
+        self.comparators: Any = None  # attribution.py's index of where comparators are named
 
     def has_value(self, lo: int, hi: int) -> bool:
-        return any(lo <= s < hi for s in self.starts)
+        k = bisect.bisect_left(self.starts, lo)
+        return k < len(self.starts) and self.starts[k] < hi
 
 
 def time_for(ctx: Context, times: list[TimePoint], i: int, resolved: list[TimePoint | None]) -> TimePoint | None:
@@ -206,6 +212,11 @@ def time_for(ctx: Context, times: list[TimePoint], i: int, resolved: list[TimePo
     in_clause = [t for t in before if t.start >= c_lo]
     if in_clause:
         return fits(in_clause[-1])
+    # 有48%的患者在第12个月时仍缓解: the clause's only figure, its time written after it
+    _, c_hi = layout.clause_bounds(m.start)
+    after = [t for t in times if m.end <= t.start < c_hi]
+    if after and not ctx.has_value(m.end, c_hi) and not _UNTIL.search(text[m.end : after[0].start]):
+        return fits(after[0])
     in_sentence = [t for t in before if t.start >= s_lo]
     if in_sentence:
         return fits(in_sentence[-1])
@@ -224,19 +235,28 @@ def _is_lead(ctx: Context, t: TimePoint) -> bool:
     return not ctx.has_value(lo, colon)
 
 
+_UNTIL = re.compile(r"至|到|直到|持续|维持|保持")
+_CHANGE = re.compile(r"较|比|相比|变化|下降|降低|减少|增加|提高|提升|上升|增长|改善|升高|缩短|延长|减轻|至|到")
+
+
+@lru_cache(maxsize=1)
+def _baseline_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """从40分(降至30分): a 'from' word before the value, a 'to' verb after it."""
+    return re.compile(rf"(?:{alt('from_words')})[^，,；;。\d]{{0,8}}$"), re.compile(rf"\s*(?:{alt('to_verbs')})")
+
+
 def _baseline(ctx: Context, i: int, c_lo: int) -> TimePoint | None:
     """基线评分40分, the 40 of 从40分降至30分: the value before treatment."""
     m = ctx.metrics[i]
     w = words()
     lead = ctx.text[c_lo : m.start]
-    to_verbs = alt("to_verbs")
     after = ctx.text[m.end : m.end + 6]
-    if re.search(rf"(?:{alt('from_words')})[^，,；;。\d]{{0,8}}$", lead) and re.match(rf"\s*(?:{to_verbs})", after):
+    if _baseline_patterns()[0].search(lead) and _baseline_patterns()[1].match(after):
         return TimePoint(m.start, m.start, "P0D")
     base = max((lead.rfind(b) for b in w["baseline_words"]), default=-1)
-    if base >= 0:
+    if base >= 0 and not lead[:base].endswith(("较", "比", "自", "从", "由")):  # 较基线提升了86: a change
         between = lead[base:]
-        if not re.search(r"较|比|相比|变化|下降|降低|减少|增加|提高|改善|升高|至|到", between):
+        if not _CHANGE.search(between):
             return TimePoint(m.start, m.start, "P0D")
     return None
 

@@ -21,6 +21,8 @@ _CN_PHASE = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _PHASE_NUM = r"(?:IV|I{1,3}|[ⅠⅡⅢⅣ]|[1-4]|[一二三四])[ab]?"
 _PHASE_SEQ = rf"{_PHASE_NUM}(?:\s*[/、／]\s*{_PHASE_NUM})*"
 _PHASE_CN = re.compile(rf"(?<![A-Za-z0-9])(?P<ord>第)?(?P<p>{_PHASE_SEQ})\s*期")
+# a registry row's value read by registry_rows.py: "研究分期 | I/II |" -> "第I/II  ,"
+_PHASE_ROW = re.compile(rf"第(?P<p>{_PHASE_SEQ})(?=[ \t]{{2,}}(?:,|$))", re.M)
 _PHASE_EN = re.compile(rf"(?i:phase)\s*(?P<p>{_PHASE_SEQ})(?![A-Za-z0-9])")
 
 
@@ -114,10 +116,11 @@ def _phases_in(text: str, lo: int, hi: int, loose: bool = False) -> list[_Phase]
         found.append(
             _Phase(m.start("p"), m.end(), normalise_phase(m.group("p")), m.group()[m.start("p") - m.start() :])
         )
-    for m in _PHASE_EN.finditer(text, lo, hi):
+    for m in [*_PHASE_EN.finditer(text, lo, hi), *_PHASE_ROW.finditer(text, lo, hi)]:
         if any(f.start <= m.start() < f.end for f in found):
             continue
-        found.append(_Phase(m.start(), m.end(), normalise_phase(m.group("p")), m.group()))
+        at = m.start("p") if m.re is _PHASE_ROW else m.start()  # the 第 is the rewrite's, not the text's
+        found.append(_Phase(at, m.end(), normalise_phase(m.group("p")), m.group()))
     for m in _PHASE_CN.finditer(text, lo, hi):
         if any(f.start <= m.start() < f.end for f in found):
             continue
@@ -278,10 +281,12 @@ _FIELD_LINES = 8
 
 def _assign_enrollments(
     text: str, layout: Layout, hits: list[TrialHit], phases: dict[str, str | None]
-) -> dict[str, _Enrollment]:
+) -> tuple[dict[str, _Enrollment], dict[str, list[_Enrollment]]]:
     """Each enrollment phrase goes to the trial named in its sentence, else to the trial whose phase its
-    sentence names, else to the nearest trial before it in the same section. First phrase wins."""
+    sentence names, else to the nearest trial before it in the same section. First phrase wins; the
+    later ones of each trial are returned too (an actual count after a planned one replaces it)."""
     assigned: dict[str, _Enrollment] = {}
+    later: dict[str, list[_Enrollment]] = {}
     unplaced: list[_Enrollment] = []
     for e, same_sentence_only in _enrollments(text, layout):
         s_lo, s_hi = layout.sentence_bounds(e.start)
@@ -310,6 +315,8 @@ def _assign_enrollments(
             unplaced.append(e)
         elif target not in assigned:
             assigned[target] = e
+        else:
+            later.setdefault(target, []).append(e)
     # A news piece about one registered trial often gives its size paragraphs away from its id: a
     # count no trial claimed goes to it, unless its sentence is about another study or phase.
     only = {h.registry_id for h in hits if layout.is_content(h.start)}
@@ -320,7 +327,7 @@ def _assign_enrollments(
             if not _other_study_sentence(text, layout, e.start) and named <= {phases.get(rid)}:
                 assigned[rid] = e
                 break
-    return assigned
+    return assigned, later
 
 
 def _enrollment_type(text: str, layout: Layout, e: _Enrollment) -> Literal["anticipated", "actual"] | None:
@@ -348,11 +355,19 @@ def trials_from(original: str, text: str, layout: Layout, hits: list[TrialHit]) 
             phase_of[rid] = _phase_for(h, text, layout, hits)
             if phase_of[rid] is not None:
                 break
-    enrollments = _assign_enrollments(text, layout, hits, {k: (v.value if v else None) for k, v in phase_of.items()})
+    enrollments, later = _assign_enrollments(
+        text, layout, hits, {k: (v.value if v else None) for k, v in phase_of.items()}
+    )
     trials = []
     for rid, h in first.items():
         phase = phase_of.get(rid)
         enrol = enrollments.get(rid)
+        planned = None
+        if enrol is not None and _enrollment_type(text, layout, enrol) == "anticipated":
+            # 原计划招募200名 … 最终186名患者被随机: the trial's size is the actual count, the plan kept beside it
+            actual = [e for e in later.get(rid, []) if _enrollment_type(text, layout, e) != "anticipated"]
+            if actual and not _other_study_sentence(text, layout, actual[0].start):
+                planned, enrol = enrol, actual[0]
         digits = re.sub(r"\D", "", rid)
         trials.append(
             Trial(
@@ -363,7 +378,8 @@ def trials_from(original: str, text: str, layout: Layout, hits: list[TrialHit]) 
                 phase_text=original[phase.start : phase.end] if phase else None,
                 enrollment=enrol.value if enrol else None,
                 enrollment_text=original[enrol.start : enrol.end] if enrol else None,
-                enrollment_type=_enrollment_type(text, layout, enrol) if enrol else None,
+                enrollment_type="actual" if planned else _enrollment_type(text, layout, enrol) if enrol else None,
+                enrollment_anticipated=planned.value if planned else None,
                 mention_count=counts[rid],
             )
         )

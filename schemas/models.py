@@ -89,6 +89,12 @@ class Trial(Model):
         description="As registries distinguish: anticipated (a planned size: 计划纳入554名) or actual (patients "
         "enrolled: 共入组了196人); null where the text does not say which.",
     )
+    enrollment_anticipated: int | None = Field(
+        default=None,
+        ge=0,
+        description="The planned size where the text gives it beside the actual one (原计划招募200名 … 最终186名被随机): "
+        "`enrollment` then holds the actual count.",
+    )
     conditions: list[str] = Field(
         default_factory=list, description="Keys of the conditions the trial studies (see the record's conditions)."
     )
@@ -98,6 +104,11 @@ class Trial(Model):
     follow_up: str | None = Field(default=None, description="Follow-up length, ISO 8601 duration.")
     follow_up_text: str | None = None
     study: str | None = Field(default=None, description="Id of the study this trial registers.")
+    also_registered_as: list[str] = Field(
+        default_factory=list,
+        description="Ids of other registries the text names as the same study (NCT… and ChiCTR…); it shares their "
+        "phase and size.",
+    )
     mention_count: int = Field(ge=1, description="How many times the article mentions it.")
 
 
@@ -158,6 +169,16 @@ class Metric(Span):
     )
     time_point_text: str | None = Field(
         default=None, description="The words in the text that give the time point (第24周, 术后3个月)."
+    )
+    primary: bool | None = Field(
+        default=None,
+        description="true where the text names the figure as the primary endpoint (主要终点, 主要结局), false where "
+        "it names a secondary one (次要终点); null where it says neither (never guessed from order).",
+    )
+    subgroup: str | None = Field(
+        default=None,
+        description="The subgroup the figure describes, as written (65岁以上亚组), where the text names one: such a "
+        "figure is not the whole trial's; null for the whole study population.",
     )
 
 

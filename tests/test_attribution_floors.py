@@ -1,5 +1,5 @@
-"""Floors for the metric attributes the project's own evaluator does not score yet (arm, time point),
-read with the shared scorer, on our own gold set and the dev corpus."""
+"""Floors for every attribute family of matched facts (trial phase and enrollment, metric measure, arm
+and time point), read with the shared scorer, on our own gold set and the dev corpus."""
 
 from __future__ import annotations
 
@@ -25,16 +25,20 @@ def _scorer() -> ModuleType:
     return module
 
 
+# attribute family -> the fact type the shared scorer checks it on
+FAMILIES = {"phase": "trials", "enrollment": "trials", "measure": "metrics", "arm": "metrics", "time_point": "metrics"}
+
+
 def _rates(raw_dir: Path, gold_dir: Path) -> dict[str, tuple[int, int]]:
     score = _scorer()
-    totals = {"arm": [0, 0], "time_point": [0, 0]}
+    totals = {family: [0, 0] for family in FAMILIES}
     for gold_path in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        record = extract_record(raw_dir / gold["article"]).model_dump(mode="json")
-        result = score.score_type("metrics", gold.get("metrics", {}), score.record_facts(record)["metrics"])
-        for attr, pair in totals.items():
-            pair[0] += result["attributes"][attr]["ok"]
-            pair[1] += result["attributes"][attr]["total"]
+        facts = score.record_facts(extract_record(raw_dir / gold["article"]).model_dump(mode="json"))
+        results = {kind: score.score_type(kind, gold.get(kind, {}), facts[kind]) for kind in set(FAMILIES.values())}
+        for family, pair in totals.items():
+            pair[0] += results[FAMILIES[family]]["attributes"][family]["ok"]
+            pair[1] += results[FAMILIES[family]]["attributes"][family]["total"]
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 

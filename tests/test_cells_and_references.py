@@ -3,6 +3,7 @@ import csv
 import pytest
 
 from stemwire.extractors.cells import cell_entries
+from stemwire.extractors.resources import load_tsv, split_list
 from stemwire.extractors.script import to_analysis_text
 from tests.helpers import CL_TERMS, both_scripts, facts_of
 
@@ -26,7 +27,18 @@ from tests.helpers import CL_TERMS, both_scripts, facts_of
         ("自然杀手细胞与骨髓间质干细胞。", ["natural killer cell", "mesenchymal stem cell of the bone marrow"]),
         # a product is a mention of the cell type it is made of
         ("NurOwn是一种细胞产品。", ["MSC-NTF cell"]),
-        ("Kymriah与CAR-T细胞。", ["T cell"]),
+        ("Kymriah与CAR-T细胞。", ["CAR-T cell"]),
+        # engineered cells are their own entries; generated progenitor names; lay organ-cell names
+        ("CAR-T细胞、CAR-NK细胞与NK细胞。", ["CAR-T cell", "CAR-NK cell", "natural killer cell"]),
+        (
+            "心肌前体细胞、神经前驱细胞与肝祖细胞。",
+            ["cardiac muscle myoblast", "neural progenitor cell", "hepatoblast"],
+        ),
+        ("心脏细胞与肝脏细胞受损。", ["cardiac muscle cell", "hepatocyte"]),
+        ("骨髓单个核细胞(BM-MNC)移植。", ["mononuclear cell of bone marrow"]),
+        # a cell word inside a protein, factor, antigen or receptor name is no mention
+        ("肝细胞生长因子(HGF)、B细胞成熟抗原(BCMA)与血小板衍生生长因子。", []),
+        ("靶向B细胞成熟抗原的CAR-T细胞清除了B细胞。", ["CAR-T cell", "B cell"]),
     ],
 )
 def test_cell_types_in_both_scripts(body: str, expected: list[str]) -> None:
@@ -49,7 +61,24 @@ def test_cell_ontology_ids_exist_with_their_labels() -> None:
     for e in cell_entries().values():
         if e.cl_id:
             assert e.cl_id in labels, f"{e.key}: {e.cl_id} is not a Cell Ontology class"
-            assert labels[e.cl_id] == e.label, f"{e.key}: CL says {labels[e.cl_id]!r}, gazetteer {e.label!r}"
+            if e.engineered:  # its own label; the id is the CL class it belongs to
+                assert labels[e.cl_id] != e.label, f"{e.key}: an engineered cell keeps a label of its own"
+            else:
+                assert labels[e.cl_id] == e.label, f"{e.key}: CL says {labels[e.cl_id]!r}, gazetteer {e.label!r}"
+    engineered = {e.key: e.cl_id for e in cell_entries().values() if e.engineered}
+    assert engineered == {"car_t_cell": "CL:0000084", "car_nk_cell": "CL:0000623"}
+
+
+@pytest.mark.skipif(not CL_TERMS.exists(), reason="../shared/ontology/cl-terms.tsv is absent")
+def test_ontology_supplement_agrees_with_cl_and_names_existing_parents() -> None:
+    with CL_TERMS.open(encoding="utf-8") as fh:
+        labels = {row["id"]: row["label"] for row in csv.DictReader(fh, delimiter="\t")}
+    rows = load_tsv("cl_supplement.tsv")
+    assert {r["id"] for r in rows} >= {"CL:0010004"}
+    for r in rows:
+        assert labels.get(r["id"]) == r["label"], r["id"]
+        assert r["parents"] and all(p in labels for p in split_list(r["parents"])), r["id"]
+    assert next(e for e in cell_entries().values() if e.key == "bm_mononuclear").cl_id == "CL:0010004"
 
 
 def test_references_and_citation_markers() -> None:
