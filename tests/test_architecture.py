@@ -19,12 +19,18 @@ FLOORS = [
     ["stemwire.extractors"],
     ["stemwire.extractors.components", "stemwire.extractors.pipeline", "stemwire.extractors.article"],
     ["stemwire.api", "stemwire"],
-    ["stemwire.flows.environment", "stemwire.flows.output"],
+    ["stemwire.flows.environment", "stemwire.flows.output", "stemwire.flows.deadline", "stemwire.flows.leftovers"],
     ["stemwire.flows.publish"],
     ["stemwire.flows.outcome", "stemwire.flows.batch", "stemwire.flows.finalize", "stemwire.flows.summary"],
-    ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.extract"],
+    ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.extract", "stemwire.flows.embedded_server"],
     ["stemwire.flows.quality"],
-    ["stemwire.flows.cli", "stemwire.flows.cli_reference", "stemwire.flows"],
+    [
+        "stemwire.flows.cli",
+        "stemwire.flows.cli_errors",
+        "stemwire.flows.cli_summary",
+        "stemwire.flows.cli_reference",
+        "stemwire.flows",
+    ],
 ]
 
 
