@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -132,6 +133,7 @@ def _stop_on_terminate() -> None:
         if _STOPPED_BY:
             return
         _STOPPED_BY["signal"] = signum
+        logging.disable(logging.ERROR)  # Prefect's "Crash detected!" would be a second line for one event
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)

@@ -1,0 +1,88 @@
+"""A run stopped from outside, through the real command line: Ctrl-C (SIGINT to the whole process
+group, as a terminal sends it) stops it within seconds with exit 130 and one line, and leaves no
+process; after kill -9 the run's Prefect server is still alive, and the next run ends it (and only
+it) and finishes the output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from stemwire.flows.quality.synthetic import write_corpus
+from tests.test_hostile_input import _session_processes
+
+ARTICLES = 30
+
+
+def _command(raw: Path, out: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "stemwire.flows.cli", "run", "--raw", str(raw), "--out", str(out), *options]
+
+
+def _start_and_wait_for_records(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_corpus(raw, ARTICLES)
+    proc = subprocess.Popen(
+        _command(raw, out, "--batch-size", "3", *options),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 180
+    while not list((out / "records").glob("*.json")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        time.sleep(0.2)
+    return proc, raw, out
+
+
+def _finishes(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(_command(raw, out, "--workers", "1"), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(list((out / "records").glob("*.json"))) == ARTICLES
+    assert not list(out.rglob("*.tmp"))
+    return done
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_the_run_in_seconds_with_130_and_leaves_nothing(tmp_path: Path, workers: str) -> None:
+    proc, raw, out = _start_and_wait_for_records(tmp_path, "--workers", workers)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    assert proc.wait(timeout=30) == 130
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert "stopped (SIGINT)" in stderr
+    deadline = time.monotonic() + 20
+    while _session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_processes(proc.pid) == [], "Ctrl-C left processes behind"
+    _finishes(raw, out)
+
+
+def test_the_next_run_ends_what_a_killed_run_left_behind(tmp_path: Path) -> None:
+    proc, raw, out = _start_and_wait_for_records(tmp_path, "--workers", "1")
+    listed = json.loads((out / "state" / "processes.json").read_text(encoding="utf-8"))
+    servers = [p for p in listed["started"] if "uvicorn" in p["cmdline"]]
+    assert listed["owner"]["pid"] == proc.pid and len(servers) == 1
+    server = psutil.Process(servers[0]["pid"])
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    proc.kill()
+    proc.wait(timeout=10)
+    assert server.is_running(), "nothing was left behind to test"
+    # a foreign process that got a listed pid is never ended: list the bystander under a wrong start time
+    listed["started"].append({"pid": bystander.pid, "started": 1.0, "cmdline": psutil.Process(bystander.pid).cmdline()})
+    (out / "state" / "processes.json").write_text(json.dumps(listed), encoding="utf-8")
+
+    done = _finishes(raw, out)
+    assert f"ended pid {server.pid}" in done.stdout
+    assert not server.is_running() or server.status() == psutil.STATUS_ZOMBIE
+    assert bystander.poll() is None, "a process that was not the killed run's was ended"
+    bystander.kill()
+    bystander.wait()
+    assert not (out / "state" / "processes.json").exists()
