@@ -118,7 +118,7 @@ def test_fuzzed_articles_give_a_valid_record_or_an_article_error(round_: int) ->
             record = stemwire.extract_text(text)
         except ArticleError:
             continue
-        except Exception as exc:  # noqa: BLE001 - the point: name any other exception and how to replay it
+        except Exception as exc:  # the point: name any other exception, and how to replay it
             pytest.fail(f"FUZZ_SEED={seed} mutant {n} of {source.name}: {exc.__class__.__name__}: {exc}")
         problems = [e.message for e in SCHEMA.iter_errors(record.model_dump(mode="json"))]
         assert not problems, f"FUZZ_SEED={seed} mutant {n} of {source.name}: {problems[:3]}"
