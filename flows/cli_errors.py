@@ -117,6 +117,8 @@ def require_cron(cron: str | None) -> None:
 
 def require_free_port(port: int) -> None:
     with socket.socket() as sock:
+        # As the server binds: a port in TIME_WAIT after a restart is free, one that something listens on is not.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:
