@@ -20,15 +20,18 @@ from stemwire.flows.quality.synthetic import write_corpus
 from tests.test_hostile_input import _session_processes
 
 ARTICLES = 30
+KILLED_ARTICLES = 90  # enough that the run is still going when the pool's workers are listed
 
 
 def _command(raw: Path, out: Path, *options: str) -> list[str]:
     return [sys.executable, "-m", "stemwire.flows.cli", "run", "--raw", str(raw), "--out", str(out), *options]
 
 
-def _start_and_wait_for_records(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], Path, Path]:
+def _start_and_wait_for_records(
+    tmp_path: Path, *options: str, articles: int = ARTICLES
+) -> tuple[subprocess.Popen[bytes], Path, Path]:
     raw, out = tmp_path / "raw", tmp_path / "out"
-    write_corpus(raw, ARTICLES)
+    write_corpus(raw, articles)
     proc = subprocess.Popen(
         _command(raw, out, "--batch-size", "3", *options),
         start_new_session=True,
@@ -42,10 +45,10 @@ def _start_and_wait_for_records(tmp_path: Path, *options: str) -> tuple[subproce
     return proc, raw, out
 
 
-def _finishes(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def _finishes(raw: Path, out: Path, articles: int = ARTICLES) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(_command(raw, out, "--workers", "1"), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert len(list((out / "records").glob("*.json"))) == ARTICLES
+    assert len(list((out / "records").glob("*.json"))) == articles
     assert not list(out.rglob("*.tmp"))
     return done
 
@@ -65,23 +68,42 @@ def test_ctrl_c_stops_the_run_in_seconds_with_130_and_leaves_nothing(tmp_path: P
     _finishes(raw, out)
 
 
-def test_the_next_run_ends_what_a_killed_run_left_behind(tmp_path: Path) -> None:
-    proc, raw, out = _start_and_wait_for_records(tmp_path, "--workers", "1")
-    listed = json.loads((out / "state" / "processes.json").read_text(encoding="utf-8"))
-    servers = [p for p in listed["started"] if "uvicorn" in p["cmdline"]]
+def _listed(out: Path) -> dict:  # type: ignore[type-arg]
+    return dict(json.loads((out / "state" / "processes.json").read_text(encoding="utf-8")))
+
+
+def _alive(described: dict[str, object]) -> bool:
+    try:
+        process = psutil.Process(int(str(described["pid"])))
+        same = abs(process.create_time() - float(str(described["started"]))) < 0.05
+        return same and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_next_run_ends_what_a_killed_run_left_behind(tmp_path: Path, workers: str) -> None:
+    proc, raw, out = _start_and_wait_for_records(tmp_path, "--workers", workers, articles=KILLED_ARTICLES)
+    deadline = time.monotonic() + 60  # the list is rewritten as batches are handed out: wait for the pool's workers
+    while len(started := _listed(out)["started"]) < (1 if workers == "1" else 1 + int(workers)):
+        assert time.monotonic() < deadline and proc.poll() is None, started
+        time.sleep(0.1)
+    listed = _listed(out)
+    ours = list(listed["started"])
+    servers = [p for p in ours if "uvicorn" in p["cmdline"]]
     assert listed["owner"]["pid"] == proc.pid and len(servers) == 1
-    server = psutil.Process(servers[0]["pid"])
+    assert workers == "1" or len(ours) > 1, "the pool's workers are not listed"
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     proc.kill()
     proc.wait(timeout=10)
-    assert server.is_running(), "nothing was left behind to test"
+    assert _alive(servers[0]), "nothing was left behind to test"
     # a foreign process that got a listed pid is never ended: list the bystander under a wrong start time
     listed["started"].append({"pid": bystander.pid, "started": 1.0, "cmdline": psutil.Process(bystander.pid).cmdline()})
     (out / "state" / "processes.json").write_text(json.dumps(listed), encoding="utf-8")
 
-    done = _finishes(raw, out)
-    assert f"ended pid {server.pid}" in done.stdout
-    assert not server.is_running() or server.status() == psutil.STATUS_ZOMBIE
+    done = _finishes(raw, out, KILLED_ARTICLES)
+    assert f"ended pid {servers[0]['pid']}" in done.stdout
+    assert not [p for p in ours if _alive(p)], "the killed run's processes are still alive"
     assert bystander.poll() is None, "a process that was not the killed run's was ended"
     bystander.kill()
     bystander.wait()
