@@ -17,7 +17,9 @@ from stemwire.flows.cli_errors import (
     EXIT_INPUT_FAILED,
     EXIT_PREFECT_API,
     EXIT_USAGE,
+    is_output_error,
     output_error,
+    quiet_output_errors,
     require_absolute_iri,
     require_cron,
     require_dask_scheduler,
@@ -93,6 +95,7 @@ def run(
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     _stop_on_terminate()
+    quiet_output_errors()
     try:
         summary = flow_to_run(
             raw_dir=raw,
@@ -110,6 +113,8 @@ def run(
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(EXIT_BUSY) from None
     except OSError as exc:  # the manifest or a table could not be written: the disk filled mid-run
+        if not is_output_error(exc):
+            raise
         raise output_error(out, exc) from None
     except KeyboardInterrupt:
         # What was committed stays published; the next run completes the rest and clears leftovers.

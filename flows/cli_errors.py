@@ -5,6 +5,7 @@ that a script can tell "an input failed" (1) from "the machine is not ready"."""
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import socket
 from pathlib import Path
@@ -32,6 +33,26 @@ def fail(status: int, message: str, fix: str) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
     err_console.print(f"  fix: {fix}", markup=False, highlight=False)
     return typer.Exit(status)
+
+
+OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # only writing gives these: OUT, not raw/
+
+
+def is_output_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS
+
+
+class _QuietOutputErrors(logging.Filter):
+    """Prefect logs a flow's or task's exception with its traceback; for a full or read-only OUT the
+    command's own two lines say it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and record.exc_info[1] and is_output_error(record.exc_info[1]))
+
+
+def quiet_output_errors() -> None:
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).addFilter(_QuietOutputErrors())
 
 
 def output_error(out: Path, exc: OSError) -> typer.Exit:

@@ -44,13 +44,13 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, env=environment)
 
 
-def _in_a_tiny_mount(tmp_path: Path, options: str) -> subprocess.CompletedProcess[str]:
+def _in_a_tiny_mount(tmp_path: Path, options: str, raw: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`stemwire run` with OUT on a tmpfs of its own (mounted in a private user and mount namespace)."""
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"], check=False).returncode:
         pytest.skip("no unprivileged mount namespaces here")
-    raw, mount = _raw(tmp_path), tmp_path / "mnt"
+    raw, mount = raw or _raw(tmp_path), tmp_path / "mnt"
     mount.mkdir()
-    run = " ".join([*CLI, "run", "--raw", str(raw), "--out", str(mount / "out")])
+    run = " ".join([*CLI, "run", "--raw", str(raw), "--out", str(mount / "out"), "--workers", "1"])
     script = f"mount -t tmpfs -o {options} tmpfs {mount} && exec {run}"
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     return subprocess.run(["unshare", "-Urm", "sh", "-c", script], capture_output=True, text=True, timeout=120, env=env)
@@ -62,6 +62,14 @@ def test_a_read_only_out(tmp_path: Path) -> None:
 
 def test_a_full_out(tmp_path: Path) -> None:
     _check(_in_a_tiny_mount(tmp_path, "size=16k"), cli_errors.EXIT_OUTPUT, "No space left", "free space")
+
+
+def test_out_filling_up_mid_run(tmp_path: Path) -> None:
+    from stemwire.flows.quality.synthetic import write_corpus
+
+    write_corpus(tmp_path / "many", 30)  # about 480 KB of articles: their outputs outgrow 400 KB
+    done = _in_a_tiny_mount(tmp_path, "size=400k", tmp_path / "many")
+    _check(done, cli_errors.EXIT_OUTPUT, "No space left", "free space")
 
 
 def test_out_under_a_file(tmp_path: Path) -> None:
