@@ -84,3 +84,28 @@ def test_a_slow_article_fails_alone_in_a_pool_process(tmp_path: Path) -> None:
     assert outcomes["slow.txt"] and "(--article-timeout 2)" in outcomes["slow.txt"]
     assert [outcomes[f"{n}.txt"] for n in GOOD] == [None, None]
     assert len(list((tmp_path / "out" / "records").glob("*.json"))) == 2
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_really_slow_article_through_the_cli(tmp_path: Path, workers: str) -> None:
+    """A real slow input: one line of 1.6 million characters (about 15 s of extraction on a 2-core
+    machine), stopped by the budget, given once as the option and once through the environment; the
+    short articles beside it (well under 0.5 s each, warm-up excluded) are published."""
+    import os
+    import subprocess
+    import sys
+
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    (raw / "slow.txt").write_text("标题\n" + "干细胞治疗研究显示2025年3月有效，" * 94_000, encoding="utf-8")
+    command = [sys.executable, "-m", "stemwire.flows.cli", "run", "--raw", str(raw), "--out", str(out)]
+    if workers == "1":
+        env, budget = {**os.environ, "STEMWIRE_ARTICLE_TIMEOUT": "2"}, []
+    else:
+        env, budget = dict(os.environ), ["--article-timeout", "2"]
+    done = subprocess.run(
+        [*command, "--workers", workers, *budget], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 1, done.stderr
+    assert "slow.txt: took longer than the 2-second budget per article (--article-timeout 2)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert {p.stem for p in (out / "records").glob("*.json")} == set(GOOD)
