@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
@@ -112,15 +113,16 @@ def run(
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")
         raise typer.Exit(EXIT_BUSY) from None
-    except OSError as exc:  # the manifest or a table could not be written: the disk filled mid-run
-        if not is_output_error(exc):
+    except (KeyboardInterrupt, Exception) as exc:
+        # A stop signal can land inside a library that wraps it (pydantic's serializer turns it into a
+        # PydanticSerializationError): once one arrived, whatever ends the run is that stop.
+        if _STOPPED_BY or isinstance(exc, KeyboardInterrupt):  # what was committed stays published
+            signum = _STOPPED_BY.get("signal", signal.SIGINT)
+            err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
+            raise typer.Exit(128 + signum) from None
+        if not is_output_error(exc):  # the manifest or a table could not be written: the disk filled mid-run
             raise
-        raise output_error(out, exc) from None
-    except KeyboardInterrupt:
-        # What was committed stays published; the next run completes the rest and clears leftovers.
-        signum = _STOPPED_BY.get("signal", signal.SIGINT)
-        err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
-        raise typer.Exit(128 + signum) from None
+        raise output_error(out, cast(OSError, exc)) from None
     print_summary(summary, out)
     if summary.failures:
         raise typer.Exit(EXIT_INPUT_FAILED)
