@@ -167,6 +167,8 @@ def decode_article(path: Path, max_bytes: int = MAX_BYTES) -> DecodedArticle:
 
 def decoded_text(path: Path, text: str, encoding: str, data: bytes, kind: str = "text") -> DecodedArticle:
     """An article from text already decoded (`data` are the bytes it came from, for the hash)."""
+    if (nul := text.find("\x00")) >= 0:  # anywhere, not only in the first 4 KB decode_bytes looks at
+        raise ArticleError(path, f"holds a NUL character (at character {nul}), so it is not a text article")
     # Line endings are normalised first so that a CRLF file and its LF twin give the same offsets.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta = None

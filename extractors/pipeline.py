@@ -113,6 +113,9 @@ def build_pipeline() -> Language:
 
 def run_pipeline(analysis: AnalysisText, published: dt.date | None = None) -> Doc:
     nlp = build_pipeline()
+    # spaCy's own length guard (E088) is for parsers that need memory per token; ours do not, and the
+    # size of an article is already bounded by --max-bytes before it is read.
+    nlp.max_length = max(nlp.max_length, len(analysis.text) + 1)
     doc = nlp.make_doc(analysis.text)
     doc._.original = analysis.original
     doc._.text = analysis.text

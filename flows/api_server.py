@@ -120,6 +120,11 @@ class RunApiServer:
         )
         os.environ["PREFECT_API_URL"] = self.api_url
 
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while this run owns one (recorded so a killed run's leftovers can be ended)."""
+        return self.process.pid if self.process is not None else None
+
     def ready(self, timeout_s: float = STARTUP_TIMEOUT_S) -> str:
         """The API URL, once the server answers its health check."""
         if not self._owned:

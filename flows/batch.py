@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import traceback
+from functools import lru_cache
 from pathlib import Path
 
-from stemwire.extractors.article import extract_article
-from stemwire.extractors.decode import MAX_BYTES
+from stemwire.extractors.article import build_record, extract_article
+from stemwire.extractors.decode import MAX_BYTES, decoded_text
 from stemwire.extractors.errors import ArticleError
 from stemwire.extractors.pipeline import build_pipeline
 from stemwire.extractors.script import analysis_text
+from stemwire.flows.deadline import ArticleTimeout, article_budget, timeout_reason
 from stemwire.flows.outcome import ArticleOutcome
 from stemwire.flows.output.files import write_json_atomic
 from stemwire.flows.output.layout import OutputLayout
@@ -56,20 +58,37 @@ def _settle(outcome: ArticleOutcome, errors: list[str]) -> ArticleOutcome:
     return outcome
 
 
-def process_article(path: Path, article_id: str, max_bytes: int = MAX_BYTES) -> ArticleOutcome:
-    """Extract and validate one article, in this process."""
-    outcome = _extract(path, article_id, max_bytes)
-    return _settle(outcome, record_errors(outcome.record) if outcome.record is not None else [])
+def process_article(
+    path: Path, article_id: str, max_bytes: int = MAX_BYTES, timeout: float | None = None
+) -> ArticleOutcome:
+    """Extract and validate one article, in this process, within `timeout` seconds (flows/deadline.py)."""
+    try:
+        with article_budget(timeout):
+            outcome = _extract(path, article_id, max_bytes)
+            errors = record_errors(outcome.record) if outcome.record is not None else []
+    except ArticleTimeout:
+        outcome = ArticleOutcome(path=str(path), article_id=article_id, error=timeout_reason(timeout or 0))
+        with contextlib.suppress(OSError):  # as read: an unchanged file is not tried again at this budget
+            st = path.stat()
+            outcome.size, outcome.mtime_ns = st.st_size, st.st_mtime_ns
+        return outcome
+    return _settle(outcome, errors)
 
 
 def process_batch(
-    items: list[tuple[Path, str]], out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, max_bytes: int = MAX_BYTES
+    items: list[tuple[Path, str]],
+    out_dir: Path,
+    base_iri: str = DEFAULT_BASE_IRI,
+    max_bytes: int = MAX_BYTES,
+    timeout: float | None = None,
 ) -> list[ArticleOutcome]:
     """Extract, validate and publish a batch. The outcomes come back without their records, so that
-    what the flow keeps per article is a few fields (Prefect holds on to task results for the whole run)."""
+    what the flow keeps per article is a few fields (Prefect holds on to task results for the whole run).
+    `timeout`: each article's budget in seconds; loading the pipeline is not counted in it."""
+    warm_up()
     outcomes = []
     for path, article_id in items:
-        outcome = process_article(path, article_id, max_bytes)
+        outcome = process_article(path, article_id, max_bytes, timeout)
         try:
             publish_article(outcome, out_dir, base_iri)
         except OSError as exc:  # disk full, read-only folder...: this article fails, the batch goes on
@@ -106,7 +125,17 @@ def _record_outcome(outcome: ArticleOutcome, layout: OutputLayout) -> None:
         path.unlink(missing_ok=True)
 
 
+# Touches every family once, so that what loads lazily (converters, vocabularies, compiled patterns)
+# loads before the first article's budget starts.
+_WARM_TEXT = "试验简报\n北京2024年3月5日电 间充质干细胞治疗膝骨关节炎的II期试验（NCT01234567）入组60例，随访12个月后有效率为80%。"
+
+
+@lru_cache(maxsize=1)
 def warm_up() -> None:
-    """Load the pipeline and compile the validator (in each worker process, before its first batch)."""
+    """Load the pipeline, compile the validator and extract one short article (in each worker process,
+    before its first batch), so that one-time costs are not counted in an article's budget."""
     build_pipeline()
     fast_validator()
+    data = _WARM_TEXT.encode("utf-8")
+    record = build_record(decoded_text(Path("warm-up.txt"), _WARM_TEXT, "utf-8", data), "warm-up")
+    record_errors(record.model_dump(mode="json"))

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from stemwire.flows.cli_errors import (
+    EXIT_BUSY,
+    EXIT_INPUT_FAILED,
+    EXIT_PREFECT_API,
+    EXIT_USAGE,
+    output_error,
+    require_absolute_iri,
+    require_cron,
+    require_free_port,
+    require_prefect_api,
+    require_writable_output,
+)
+from stemwire.flows.cli_summary import print_summary
+from stemwire.flows.deadline import DEFAULT_ARTICLE_TIMEOUT
 from stemwire.flows.environment import configure_prefect_environment
 
 app = typer.Typer(
@@ -34,6 +46,12 @@ def run(
     base_iri: str = typer.Option("https://stemwire.example.org/", help="Base IRI of article @ids."),
     bom: bool = typer.Option(False, help="Start CSV files with a UTF-8 BOM (for Excel)."),
     max_bytes: int = typer.Option(5_000_000, min=1, help="Files larger than this are not articles."),
+    article_timeout: float = typer.Option(
+        DEFAULT_ARTICLE_TIMEOUT,
+        min=0,
+        envvar="STEMWIRE_ARTICLE_TIMEOUT",
+        help="Seconds one article may take; one that takes longer fails alone (0: no limit).",
+    ),
     wait: float = typer.Option(0.0, min=0, help="Seconds to wait for another run on the same OUT to finish."),
     workers: int = typer.Option(
         None,
@@ -46,8 +64,9 @@ def run(
     """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
-        raise typer.Exit(2)
-    _require_absolute_iri(base_iri)
+        raise typer.Exit(EXIT_USAGE)
+    require_absolute_iri(base_iri)
+    require_writable_output(out)
     from stemwire.flows.output.lock import OutputBusy, output_lock
 
     try:  # a clear message before Prefect starts; the flow takes the lock for itself
@@ -55,89 +74,27 @@ def run(
             pass
     except OutputBusy as exc:
         err_console.print(f"[red]busy:[/red] {exc}")
-        raise typer.Exit(3) from None
-    configure_prefect_environment()
-    from stemwire.flows.api_server import ApiServerError, RunApiServer
+        raise typer.Exit(EXIT_BUSY) from None
+    except OSError as exc:
+        raise output_error(out, exc) from None
+    from stemwire.flows.cli_run import run_flow_command
 
-    # The run's own Prefect server boots while this process imports Prefect and the flow.
-    with RunApiServer() as server:
-        from stemwire.flows.run_flow import stemwire_run, task_runner_for
-
-        workers = workers or os.cpu_count() or 1
-        try:
-            flow_to_run = stemwire_run.with_options(task_runner=task_runner_for(workers, dask_address, dask))
-            if workers == 1 and not (dask or dask_address):
-                from stemwire.flows.batch import warm_up
-
-                warm_up()  # batches run in this process: load the pipeline while the server boots
-            server.ready()
-        except (RuntimeError, ApiServerError) as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
-        _stop_on_terminate()
-        try:
-            summary = flow_to_run(
-                raw_dir=raw,
-                out_dir=out,
-                batch_size=batch_size,
-                base_iri=base_iri,
-                bom=bom,
-                max_bytes=max_bytes,
-                wait_seconds=wait,
-                workers=workers,
-            )
-        except OutputBusy as exc:
-            err_console.print(f"[red]busy:[/red] {exc}")
-            raise typer.Exit(3) from None
-        except KeyboardInterrupt:
-            # What was committed stays published; the next run completes the rest and clears leftovers.
-            signum = _STOPPED_BY.get("signal", signal.SIGINT)
-            err_console.print(f"stopped ({signal.Signals(signum).name}): {out} is consistent; run again to finish")
-            raise typer.Exit(128 + signum) from None
+    summary = run_flow_command(
+        raw,
+        out,
+        batch_size=batch_size,
+        base_iri=base_iri,
+        bom=bom,
+        max_bytes=max_bytes,
+        article_timeout=article_timeout,
+        wait=wait,
+        workers=workers,
+        dask=dask,
+        dask_address=dask_address,
+    )
     print_summary(summary, out)
     if summary.failures:
-        raise typer.Exit(1)
-
-
-_STOPPED_BY: dict[str, int] = {}
-
-
-def _stop_on_terminate() -> None:
-    """SIGTERM stops a run the way Ctrl-C does (an exception that unwinds it, so Prefect shuts its
-    embedded server down and the lock is released), instead of ending the process on the spot."""
-
-    def stop(signum: int, frame: object) -> None:
-        _STOPPED_BY["signal"] = signum
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-
-
-def print_summary(summary: Any, out: Path) -> None:
-    title = f"stemwire run: {summary.articles_read} read, {summary.published} published, {summary.unchanged} unchanged"
-    table = Table(title=title)
-    table.add_column("fact type (articles read)")
-    table.add_column("count", justify="right")
-    for kind, count in summary.facts.items():
-        table.add_row(kind, str(count))
-    console.print(table)
-    from stemwire.flows.output.layout import OutputLayout
-
-    layout = OutputLayout(out)
-    console.print(f"output: {layout.records_dir}, {layout.jsonld_dir}, {layout.csv_dir}, {layout.catalog}")
-    console.print(f"review: {layout.report_index}")
-    for article, original in summary.duplicates:
-        console.print(f"duplicate: {article} repeats {original} (linked with sameAs, counted once)")
-    for article in summary.withdrawn:
-        console.print(f"withdrawn: {article} (its source file is gone)")
-    for note in summary.notes:
-        console.print(f"note: {note}")
-    for path, reason in summary.not_ready:
-        console.print(f"not ready: {path}: {reason}")
-    if summary.failures:
-        err_console.print(f"[red]{len(summary.failures)} article(s) failed:[/red]")
-        for path, reason in summary.failures:
-            err_console.print(f"  {path}: {reason}")
+        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 @app.command(epilog="Example:  stemwire serve --raw raw --out output --interval 300")
@@ -159,9 +116,12 @@ def serve(
     if not raw.is_dir():
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(2)
-    _require_absolute_iri(base_iri)
+    require_absolute_iri(base_iri)
+    require_cron(cron)
     configure_prefect_environment()
+    require_prefect_api()
     if not os.environ.get("PREFECT_API_URL"):
+        require_free_port(port)
         # Start a server, then serve from a child process that uses it, so that on Ctrl-C or SIGTERM
         # the flow's runner stops first and the server after it.
         from stemwire.flows.serve import ServerError, local_server, serve_in_child
@@ -172,7 +132,7 @@ def serve(
                 raise typer.Exit(serve_in_child(api_url))
         except ServerError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_PREFECT_API) from None
     console.print(f"stemwire serve: using the Prefect server at {os.environ['PREFECT_API_URL']}")
     from stemwire.flows.serve import serve_deployment
 
@@ -304,17 +264,6 @@ def _print_suite(suite: Path, verbose: bool) -> None:
     console.print(table)
     for miss in misses if verbose else []:
         console.print(miss, markup=False)
-
-
-def _require_absolute_iri(base_iri: str) -> None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_iri)
-    if not (parts.scheme and parts.netloc):
-        err_console.print(
-            f"[red]error:[/red] --base-iri {base_iri!r} is not an absolute IRI (e.g. https://example.org/)"
-        )
-        raise typer.Exit(2)
 
 
 def _require_output(out: Path) -> None:

@@ -21,7 +21,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
+from stemwire.flows.deadline import DEFAULT_ARTICLE_TIMEOUT, budget_of
 from stemwire.flows.finalize import derived_outputs_present, finalize
+from stemwire.flows.leftovers import end_leftovers, forget_processes, record_processes
 from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from stemwire.flows.output.lock import output_lock
@@ -41,14 +43,16 @@ def _opaque(value: T) -> T:
 
 
 @task(name="extract-and-publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def extract_batch(items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int) -> str:
+def extract_batch(
+    items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int, article_timeout: float
+) -> str:
     # Publishing where the extraction ran keeps records out of the flow's memory; every write is
     # atomic and per article, so a retried batch rewrites the same files. Imported here: a flow whose
     # batches run in worker processes never loads the pipeline itself.
     from stemwire.flows.batch import process_batch
     from stemwire.flows.outcome import pack
 
-    return pack(process_batch(items, out_dir, base_iri, max_bytes))
+    return pack(process_batch(items, out_dir, base_iri, max_bytes, article_timeout))
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -70,12 +74,20 @@ def stemwire_run(
     wait_seconds: float = 0.0,
     settle_seconds: float = SETTLE_SECONDS,
     workers: int = 1,
+    article_timeout: float = DEFAULT_ARTICLE_TIMEOUT,
+    server_pid: int | None = None,
 ) -> RunSummary:
-    """`workers`: how many batches the task runner runs at once (the size of its pool)."""
+    """`workers`: how many batches the task runner runs at once (the size of its pool).
+    `article_timeout`: each article's wall-clock budget in seconds (0: none). `server_pid`: the Prefect
+    server this run started, if any (flows/leftovers.py ends it should this run be killed)."""
     with output_lock(out_dir, wait_seconds), _api_shared_with_workers():
+        summary = RunSummary()
+        summary.notes += end_leftovers(out_dir)
+        ours = [server_pid] if server_pid else []
+        record_processes(out_dir, ours)
         manifest = load_manifest(out_dir)
         inventory = take_inventory(raw_dir, out_dir, manifest, settle_seconds)
-        summary = RunSummary()
+        _retry_under_a_larger_budget(inventory, manifest, raw_dir, article_timeout)
         if manifest.set_aside:
             summary.notes.append(
                 f"the manifest was damaged: moved to {manifest.set_aside} and rebuilt from the records"
@@ -99,7 +111,8 @@ def stemwire_run(
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < IN_FLIGHT_PER_WORKER * max(1, workers):
-                pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes))
+                pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes, article_timeout))
+            record_processes(out_dir, ours)  # pool workers start with the first batches
             extracted = unpack(pending.popleft().result())
             for outcome in extracted:
                 remember(manifest, outcome)
@@ -109,13 +122,29 @@ def stemwire_run(
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
+        forget_processes(out_dir)
         return summary
+
+
+def _retry_under_a_larger_budget(inventory: Inventory, manifest: Manifest, raw_dir: Path, budget: float) -> None:
+    """An unchanged article that ran out of a smaller budget is read again (the message said to raise it)."""
+    for name in list(inventory.unchanged):
+        entry = manifest.entries[name]
+        spent = budget_of(entry.reason) if entry.status == "failed" else None
+        if spent is not None and (not budget or budget > spent):
+            inventory.unchanged.remove(name)
+            inventory.to_read.append(raw_dir / name)
 
 
 def _warm_worker() -> None:
     """In each worker process, before its first batch: load the pipeline, compile the validator."""
+    import signal
+
     from stemwire.flows.batch import warm_up
 
+    # Ctrl-C reaches the whole process group: the flow stops the pool, a worker must not die on its own
+    # mid-write with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
 
 

@@ -19,7 +19,14 @@ FLOORS = [
     ["stemwire.extractors"],
     ["stemwire.extractors.components", "stemwire.extractors.pipeline", "stemwire.extractors.article"],
     ["stemwire.api", "stemwire"],
-    ["stemwire.flows.environment", "stemwire.flows.api_server", "stemwire.flows.progress", "stemwire.flows.output"],
+    [
+        "stemwire.flows.environment",
+        "stemwire.flows.api_server",
+        "stemwire.flows.progress",
+        "stemwire.flows.output",
+        "stemwire.flows.deadline",
+        "stemwire.flows.leftovers",
+    ],
     ["stemwire.flows.publish"],
     [
         "stemwire.flows.outcome",
@@ -31,7 +38,14 @@ FLOORS = [
     ],
     ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.watch", "stemwire.flows.extract"],
     ["stemwire.flows.quality"],
-    ["stemwire.flows.cli", "stemwire.flows.cli_reference", "stemwire.flows"],
+    [
+        "stemwire.flows.cli",
+        "stemwire.flows.cli_errors",
+        "stemwire.flows.cli_run",
+        "stemwire.flows.cli_summary",
+        "stemwire.flows.cli_reference",
+        "stemwire.flows",
+    ],
 ]
 
 

@@ -199,3 +199,22 @@ def test_one_odd_token_never_costs_the_article(text: str) -> None:
 
     record = stemwire.extract_text(text)  # validated: it would raise if the record were not
     assert record.text == text
+
+
+def test_nul_after_the_first_4_kb_reaches_no_output(tmp_path: Path) -> None:
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    body = (FIXTURES / "articles" / "islet-t1d-hans.txt").read_text(encoding="utf-8")
+    padded = body + "\n" + "正文继续。" * 400  # past the first 4 KB, which decode_bytes sniffs for binary
+    (raw / "nul.txt").write_text(padded + "\x00<script>x</script>\n", encoding="utf-8")
+    summary = _run(raw, out)
+    assert summary.published == len(GOOD)
+    assert "holds a NUL character" in dict(summary.failures)[str(raw / "nul.txt")]
+    assert not [p for p in out.rglob("*") if p.is_file() and b"\x00" in p.read_bytes()]
+
+
+def test_a_single_line_over_spacys_length_limit_is_read() -> None:
+    import stemwire
+
+    line = "研究团队2024年3月报告，间充质干细胞治疗有效。" * 45_000  # one line of 1,035,000 characters
+    record = stemwire.extract_text("标题\n" + line)  # spaCy's default max_length is 1,000,000 (E088)
+    assert len(record.text) > 1_000_000 and record.dates

@@ -7,6 +7,7 @@ OUT/csv/*.csv                 the tables, with csv/csv-metadata.json
 OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog
 OUT/errors/<file>.json        why an input could not be published
 OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
+OUT/state/processes.json      the processes the running (or a killed) run started, to end leftovers
 OUT/.stemwire.lock            held by the run writing the folder
 """
 
@@ -102,6 +103,10 @@ class OutputLayout:
     def manifest_v1(self) -> Path:
         """The version-1 manifest (one JSON document), read once to migrate."""
         return self.state_dir / "manifest.json"
+
+    @property
+    def processes(self) -> Path:
+        return self.state_dir / "processes.json"
 
     @property
     def lock(self) -> Path:
