@@ -17,7 +17,7 @@ from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import words as lexicon_words
 from stemwire.extractors.numerals import NUMERAL_CHARS, parse_chinese_numeral, parse_number
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import digit_run_starts, matches_at, starts_of, with_leading_space
+from stemwire.extractors.scan import digit_run_starts, matches_at, single_first, starts_of, with_leading_space
 
 
 @dataclass
@@ -58,7 +58,7 @@ def continuations() -> dict[str, re.Pattern[str]]:
     return {name: _compile(source) for name, source in _grammar()["continuations"].items()}
 
 
-_NUMERAL_RUN = re.compile(rf"[\d{NUMERAL_CHARS}]+")
+_NUMERAL_RUN = re.compile(single_first(rf"[\d{NUMERAL_CHARS}]+"))
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +96,12 @@ def _starts(opens_at: str, text: str) -> tuple[int, ...] | None:
 
 @lru_cache(maxsize=1)
 def _scans() -> dict[str, re.Pattern[str]]:
-    return {name: _compile(source) for name, source in _grammar()["scans"].items() if not name.startswith("_")}
+    scans = _grammar()["scans"]
+    return {
+        name: re.compile(single_first(expand(source, _grammar()["fragments"], words())))
+        for name, source in scans.items()
+        if not name.startswith("_")
+    }
 
 
 def matches(kind: str, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

@@ -8,13 +8,20 @@ import re
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from stemwire.extractors.layout import SENTENCE_END, Layout, Line
 from stemwire.extractors.resources import load_json
 
 
 def is_traditional(original: str, text: str) -> bool:
-    """The article is written in Traditional script (its two-digit years may be Minguo years)."""
-    changed = sum(1 for a, b in zip(original, text, strict=True) if a != b and not a.isascii() and a >= "\u4e00")
+    """The article is written in Traditional script (its two-digit years may be Minguo years): at or
+    above U+4E00, characters the analysis text changed (counted in numpy: a per-character Python
+    loop, run twice per article, cost ~0.8 ms)."""
+    if len(original) != len(text):
+        raise ValueError("the analysis text must keep the original's length")
+    before, after = (np.frombuffer(t.encode("utf-32-le"), np.uint32) for t in (original, text))
+    changed = int(np.count_nonzero((before != after) & (before >= 0x4E00)))
     return changed >= 3 or (changed >= 1 and len(text) < 200)
 
 

@@ -11,7 +11,7 @@ from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.numerals import MIXED_NUMBER, NUMERAL_CHARS, parse_number, plain_decimal
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import matches_at, starts_of, with_leading_space
+from stemwire.extractors.scan import matches_at, single_first, starts_of, with_leading_space
 from stemwire.schemas.models import DurationFact, Qualifier
 
 # 或 joins two ends too where a length is given as "3或6个月".
@@ -37,7 +37,7 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
-_OPENING = re.compile(rf"第|\d+|[{NUMERAL_CHARS}半]+")
+_OPENING = re.compile("|".join(map(single_first, ("第", r"\d+", rf"[{NUMERAL_CHARS}半]+"))))
 
 
 def _openings(text: str) -> list[int]:

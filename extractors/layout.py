@@ -143,6 +143,9 @@ _NAV_ITEM_CHARS = 8
 _DATELINE_REACH = 4  # non-blank lines under the title where the page's dateline can stand
 _SENTENCE_MARK = re.compile(r",(?!\s*\d)|[。；;]")  # a comma of prose, not of "April 17, 2014"
 _DUPLICATE_MIN_CHARS = 20
+_SENTENCE_END_MARK = re.compile(f"[{re.escape(SENTENCE_END)}]")
+_CLAUSE_END_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
+_CUE_LINE_CHARS = 120
 
 
 def _is_navigation(stripped: str) -> bool:
@@ -155,13 +158,20 @@ def _is_navigation(stripped: str) -> bool:
     return worded >= 3 and all(len(item) <= _NAV_ITEM_CHARS for item in items)
 
 
+def _cue_line(cue: re.Pattern[str], stripped: str) -> bool:
+    """A cue anywhere in a short line, or opening a long one (a paragraph that quotes 版权 is prose):
+    a long line is only matched at its start, never searched."""
+    return (cue.search(stripped) if len(stripped) <= _CUE_LINE_CHARS else cue.match(stripped)) is not None
+
+
 def _furniture(stripped: str) -> Furniture:
     """What kind of page furniture a line is, by cue phrases (data/layout.json); "" for none."""
     p = _patterns()
     if p.related_heading.match(stripped) and len(stripped) <= 60:
         return "related"
-    dated = p.date_like.search(stripped) is not None
-    if dated and len(stripped) <= 80 and not _SENTENCE_MARK.search(stripped) and p.metadata_cue.search(stripped):
+    # Only a short line can be a dated one (metadata, a bare date): a body paragraph is not searched.
+    dated = len(stripped) <= 80 and p.date_like.search(stripped) is not None
+    if dated and not _SENTENCE_MARK.search(stripped) and p.metadata_cue.search(stripped):
         return "metadata"
     if p.citation.match(stripped):
         return "citation"
@@ -169,7 +179,7 @@ def _furniture(stripped: str) -> Furniture:
         return "roc_year"
     if p.metadata_line.match(stripped) and len(stripped) <= 60:
         return "metadata"
-    if p.chrome.search(stripped) and (len(stripped) <= 120 or p.chrome.match(stripped)):
+    if _cue_line(p.chrome, stripped):
         return "chrome"
     if _is_navigation(stripped):
         return "navigation"
@@ -183,7 +193,7 @@ def _classify(text: str, in_references: bool) -> LineKind:
     stripped = text.strip()
     if not stripped:
         return "blank"
-    if p.boilerplate.search(stripped) and (len(stripped) <= 120 or p.boilerplate.match(stripped)):
+    if _cue_line(p.boilerplate, stripped):
         return "boilerplate"
     if in_references:
         return "reference"
@@ -254,6 +264,10 @@ def _teasers(stripped_lines: list[str]) -> set[int]:
             found.update(run)
         run = []
     return found
+
+
+def _mark_ends(mark: re.Pattern[str], text: str, lines: list[Line]) -> list[int]:
+    return [m.end() for line in lines for m in mark.finditer(text, line.start, line.end)]
 
 
 def analyse_layout(text: str) -> Layout:
@@ -355,17 +369,10 @@ def analyse_layout(text: str) -> Layout:
         for s in sections
     ]
 
-    sentence_starts, clause_starts = [0], [0]
-    for line in lines:
-        for starts in (sentence_starts, clause_starts):
-            if starts[-1] != line.start:
-                starts.append(line.start)
-        for j in range(line.start, line.end):
-            ch = text[j]
-            if ch in CLAUSE_END:
-                clause_starts.append(j + 1)
-                if ch in SENTENCE_END:
-                    sentence_starts.append(j + 1)
+    # Every line starts a sentence and a clause; each end mark inside a line starts the next one.
+    line_starts = [0, *(line.start for line in lines)]
+    sentence_starts = line_starts + _mark_ends(_SENTENCE_END_MARK, text, lines)
+    clause_starts = line_starts + _mark_ends(_CLAUSE_END_MARK, text, lines)
     return Layout(
         text=text,
         lines=lines,
