@@ -13,6 +13,7 @@ it. On Linux the kernel ends the server if the run itself dies (kill -9), so non
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
@@ -92,12 +93,13 @@ def _server_command(port: int) -> list[str]:
 class RunApiServer:
     """`with RunApiServer() as server:` starts the server (unless PREFECT_API_URL names one) and puts
     its address in PREFECT_API_URL, for this process and the workers it spawns; `server.ready()`
-    waits until it answers; leaving the block stops it."""
+    waits until it answers. It is stopped when the process exits, or by `stop()`."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.api_url = os.environ.get("PREFECT_API_URL", "")
         self._owned = not self.api_url
+        self._stop_registered = False
         # A file, not a pipe: a chatty server never blocks on it. Closed when the block ends.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
 
@@ -119,6 +121,11 @@ class RunApiServer:
             start_new_session=True,
         )
         os.environ["PREFECT_API_URL"] = self.api_url
+        if not self._stop_registered:
+            # Registered before Prefect is imported, so it runs after Prefect's own exit handlers
+            # (last-in, first-out), which still send the run's last logs and events to this server.
+            atexit.register(self.stop)
+            self._stop_registered = True
 
     @property
     def pid(self) -> int | None:
@@ -152,13 +159,20 @@ class RunApiServer:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._owned:
-            os.environ.pop("PREFECT_API_URL", None)
-            if self.process is not None and self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-        self._log.close()
+        """Nothing: the server lives until the process exits (see _launch), as Prefect's own does."""
+
+    def stop(self) -> None:
+        """Stop the server (once; again is harmless) and take its address out of the environment."""
+        if not self._owned:
+            return
+        if os.environ.get("PREFECT_API_URL") == self.api_url:
+            del os.environ["PREFECT_API_URL"]
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if not self._log.closed:
+            self._log.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -22,7 +23,7 @@ from stemwire.flows.cli_errors import (
     require_prefect_api,
     require_writable_output,
 )
-from stemwire.flows.cli_summary import print_summary
+from stemwire.flows.cli_summary import print_failures, print_summary
 from stemwire.flows.deadline import DEFAULT_ARTICLE_TIMEOUT
 from stemwire.flows.environment import configure_prefect_environment
 
@@ -31,7 +32,27 @@ app = typer.Typer(
     "Example:\n\n    stemwire run --raw raw --out output",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"stemwire {version('stemwire')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Structured, validated facts from Chinese stem-cell news articles."""
+
+
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -60,8 +81,13 @@ def run(
     ),
     dask: bool = typer.Option(False, "--dask", help="Run the workers as a local Dask cluster (extra: dask)."),
     dask_address: str = typer.Option(None, help="Run the batches on an existing Dask scheduler, e.g. tcp://host:8786."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success; failures still go to stderr."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the summary as one JSON object (schemas/run-summary.schema.json)."
+    ),
 ) -> None:
     """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
+    started = time.monotonic()
     if not raw.is_dir():  # checked before Prefect starts, so the user gets one clear line
         err_console.print(f"[red]error:[/red] {raw}: raw folder does not exist or is not a folder")
         raise typer.Exit(EXIT_USAGE)
@@ -91,8 +117,16 @@ def run(
         workers=workers,
         dask=dask,
         dask_address=dask_address,
+        progress=not (quiet or as_json),
     )
-    print_summary(summary, out)
+    if as_json:
+        from stemwire.flows.summary_report import summary_report
+
+        typer.echo(summary_report(summary, out, time.monotonic() - started).model_dump_json())
+    elif quiet:
+        print_failures(summary)
+    else:
+        print_summary(summary, out)
     if summary.failures:
         raise typer.Exit(EXIT_INPUT_FAILED)
 

@@ -25,6 +25,7 @@ from stemwire.flows.cli_errors import (
 )
 from stemwire.flows.environment import configure_prefect_environment
 from stemwire.flows.output.lock import OutputBusy
+from stemwire.flows.progress import terminal_display
 
 
 def run_flow_command(
@@ -40,6 +41,7 @@ def run_flow_command(
     workers: int | None,
     dask: bool,
     dask_address: str | None,
+    progress: bool = True,
 ) -> Any:
     """The run's summary; a stop, a busy OUT or an operational error ends the command (typer.Exit)."""
     configure_prefect_environment()
@@ -70,18 +72,19 @@ def run_flow_command(
         _stop_on_terminate()
         quiet_output_errors()
         try:
-            summary = flow_to_run(
-                raw_dir=raw,
-                out_dir=out,
-                batch_size=batch_size,
-                base_iri=base_iri,
-                bom=bom,
-                max_bytes=max_bytes,
-                wait_seconds=wait,
-                workers=workers,
-                article_timeout=article_timeout,
-                server_pid=server.pid,
-            )
+            with terminal_display(quiet=not progress):
+                summary = flow_to_run(
+                    raw_dir=raw,
+                    out_dir=out,
+                    batch_size=batch_size,
+                    base_iri=base_iri,
+                    bom=bom,
+                    max_bytes=max_bytes,
+                    wait_seconds=wait,
+                    workers=workers,
+                    article_timeout=article_timeout,
+                    server_pid=server.pid,
+                )
         except OutputBusy as exc:
             err_console.print(f"[red]busy:[/red] {exc}")
             raise typer.Exit(EXIT_BUSY) from None

@@ -33,6 +33,11 @@ def print_summary(summary: Any, out: Path) -> None:
         console.print(f"note: {note}")
     for path, reason in summary.not_ready:
         console.print(f"not ready: {path}: {reason}")
+    print_failures(summary)
+
+
+def print_failures(summary: Any) -> None:
+    """The failures alone, on standard error (all that `--quiet` prints)."""
     if summary.failures:
         err_console.print(f"[red]{len(summary.failures)} article(s) failed:[/red]")
         for path, reason in summary.failures:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 DEFAULTS = {
     # No telemetry from the client or from the embedded server.
@@ -29,7 +30,13 @@ DEFAULTS = {
 }
 
 
+# The flow run's own log (batch progress, failures, the summary) goes to the API, where the Prefect UI
+# shows it, and not to the console, which shows the CLI's summary.
+LOGGING_CONFIG = Path(__file__).with_name("logging.yml")
+
+
 def configure_prefect_environment() -> None:
     """Apply the defaults without overriding anything the user set."""
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(LOGGING_CONFIG))

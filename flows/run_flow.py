@@ -28,6 +28,8 @@ from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
 from stemwire.flows.output.lock import output_lock
 from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
+from stemwire.flows.prefect_reporting import final_state, log_batch, name_run, report_run
+from stemwire.flows.progress import RunProgress, report
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
 from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
 
@@ -76,10 +78,11 @@ def stemwire_run(
     workers: int = 1,
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT,
     server_pid: int | None = None,
-) -> RunSummary:
+) -> Any:
     """`workers`: how many batches the task runner runs at once (the size of its pool).
     `article_timeout`: each article's wall-clock budget in seconds (0: none). `server_pid`: the Prefect
-    server this run started, if any (flows/leftovers.py ends it should this run be killed)."""
+    server this run started, if any (flows/leftovers.py ends it should this run be killed).
+    Returns the RunSummary (Prefect hands the data of a CompletedWithFailures state to the caller)."""
     with output_lock(out_dir, wait_seconds), _api_shared_with_workers():
         summary = RunSummary()
         summary.notes += end_leftovers(out_dir)
@@ -98,8 +101,12 @@ def stemwire_run(
             summary.notes.append(f"options changed from {manifest.options}: every article is published again")
             inventory.to_read += [raw_dir / name for name in inventory.unchanged]
             inventory.unchanged = []
+        new = sum(1 for path in inventory.to_read if path.name not in manifest.entries)
+        name_run(raw_dir, new, len(inventory.to_read) - new, len(inventory.deleted))
         if not inventory.changes and manifest.tables_current and derived_outputs_present(out_dir):
-            return close_summary(summary, inventory, manifest)
+            close_summary(summary, inventory, manifest)
+            report_run(summary, out_dir)
+            return final_state(summary)
         manifest.options = options
         manifest.tables_current = False
         save_manifest(out_dir, manifest)
@@ -108,6 +115,8 @@ def stemwire_run(
         # Small runs are cut into enough batches to keep every worker busy.
         size = max(1, min(batch_size, -(-len(items) // (IN_FLIGHT_PER_WORKER * max(1, workers)))))
         todo = deque(batches(items, size))
+        progress = RunProgress(total=len(items))
+        report(progress)
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < IN_FLIGHT_PER_WORKER * max(1, workers):
@@ -118,12 +127,17 @@ def stemwire_run(
                 remember(manifest, outcome)
             save_manifest(out_dir, manifest)
             add_to_summary(summary, extracted)
+            progress.done += len(extracted)
+            progress.failed += sum(1 for o in extracted if not o.ok)
+            report(progress)
+            log_batch(progress.done, progress.total, extracted)
         manifest = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom)
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
         forget_processes(out_dir)
-        return summary
+        report_run(summary, out_dir)
+        return final_state(summary)
 
 
 def _retry_under_a_larger_budget(inventory: Inventory, manifest: Manifest, raw_dir: Path, budget: float) -> None:

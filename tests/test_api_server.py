@@ -34,7 +34,7 @@ def _wait_gone(pid: int, seconds: float) -> bool:
     return False
 
 
-def test_server_answers_and_stops_with_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_answers_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     configure_prefect_environment()
     with RunApiServer() as server:
@@ -44,6 +44,9 @@ def test_server_answers_and_stops_with_the_block(monkeypatch: pytest.MonkeyPatch
             assert response.status == 200
         assert server.process is not None
         pid = server.process.pid
+    assert _alive(pid)  # it lives until the process exits (Prefect's exit handlers still use it) ...
+    server.stop()  # ... or until stopped
+    server.stop()
     assert "PREFECT_API_URL" not in os.environ
     assert _wait_gone(pid, 5)
 
