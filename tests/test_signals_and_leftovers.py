@@ -20,7 +20,7 @@ from stemwire.flows.quality.synthetic import write_corpus
 from tests.test_hostile_input import _session_processes
 
 ARTICLES = 30
-KILLED_ARTICLES = 90  # enough that the run is still going when the pool's workers are listed
+KILLED_ARTICLES = 400  # enough that the run is still going when the pool's workers are listed
 
 
 def _command(raw: Path, out: Path, *options: str) -> list[str]:
