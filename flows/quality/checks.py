@@ -21,7 +21,7 @@ from stemwire.flows.output.layout import CSV_METADATA_FILE, OutputLayout
 from stemwire.flows.publish.jsonld import local_document_loader
 from stemwire.schemas.validation import reference_errors
 
-SCHEMA = "https://schema.org/"
+SCHEMA = "http://schema.org/"
 MAX_SHOWN = 20
 
 
