@@ -149,7 +149,7 @@ def finalize(
     claims = TrialClaims()
     fragments = claims.watch((_fragment(layout, e.article_id) for e in published), skip=set(duplicates))
     _write_vocabularies(layout)
-    write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates)
+    write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates, base_iri=base_iri)
     listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
     entries = (
         {

@@ -166,3 +166,28 @@ def test_vocabulary_shapes_and_json_schema_are_published_beside_the_files(pair) 
 
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def test_csv_rows_name_the_json_ld_nodes_of_their_facts(pair) -> None:
+    from csvw import CSVW
+
+    out = pair[0]
+    subjects = {str(s) for s in merged(out).subjects()}
+    described = CSVW(str(out / "csv" / "csv-metadata.json")).to_json()
+    named = {
+        table["url"].rsplit("/", 1)[-1].removesuffix(".csv"): [
+            r["describes"][0]["@id"] for r in table["row"] if "@id" in r["describes"][0]
+        ]
+        for table in described["tables"]
+    }
+    for table in ("articles", "trials", "metrics", "dates", "durations"):
+        assert named[table] and set(named[table]) <= subjects, table
+    metadata = json.loads((out / "csv" / "csv-metadata.json").read_text(encoding="utf-8"))
+    enrollment = next(
+        c
+        for t in metadata["tables"]
+        if t["url"] == "trials.csv"
+        for c in t["tableSchema"]["columns"]
+        if c["name"] == "enrollment"
+    )
+    assert "Int64" in enrollment["dc:description"]

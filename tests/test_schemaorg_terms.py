@@ -66,7 +66,9 @@ def findings(graph: Graph) -> list[str]:
         else:  # an IRI the graph does not type: a link, fine where a URL is allowed or a thing is meant
             ok = "URL" in ranges or bool(ranges - DATATYPES)
         if not ok:
-            found.add(f"{name} -> {o if isinstance(o, Literal) else sorted(types_of(graph, o))}: outside {sorted(ranges)}")
+            found.add(
+                f"{name} -> {o if isinstance(o, Literal) else sorted(types_of(graph, o))}: outside {sorted(ranges)}"
+            )
     return sorted(found)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from stemwire.flows.output.layout import CONTEXT_FILE, OutputLayout
+from stemwire.schemas.families import BUILT_IN_NAMES, EXTRA_MENTIONS, families
 
 DEFAULT_BASE_IRI = "https://stemwire.example.org/"
 # schema.org's own context maps its terms to http://schema.org/, so data published under it and ours
@@ -50,7 +51,25 @@ def inline_context() -> dict[str, Any]:
 
 
 def vocabulary_document() -> str:
-    return resources.files("stemwire.schemas").joinpath("vocab.ttl").read_text(encoding="utf-8")
+    """schemas/vocab.ttl, and the terms of every family registered beyond the built-ins (its list, its
+    class, its columns), declared from the registry so that no published term goes undeclared."""
+    text = resources.files("stemwire.schemas").joinpath("vocab.ttl").read_text(encoding="utf-8")
+    extra = []
+    for family in families():
+        if family.name in BUILT_IN_NAMES or family.name in EXTRA_MENTIONS:
+            continue
+        model = family.model.__name__
+        extra.append(f"sw:{model} a rdfs:Class ; rdfs:label {json.dumps(family.label)} .")
+        extra.append(
+            f"sw:{family.name} a rdf:Property ; rdfs:label {json.dumps(family.label)} ; rdfs:range sw:{model} ."
+        )
+        for column in family.columns:
+            if column in ("start", "end", "text"):
+                continue
+            field = family.model.model_fields.get(column)
+            comment = json.dumps((field.description if field else None) or column, ensure_ascii=False)
+            extra.append(f"sw:{column} a rdf:Property ; rdfs:domain sw:{model} ; rdfs:comment {comment} .")
+    return text + ("\n# Families registered beyond the built-ins\n" + "\n".join(extra) + "\n" if extra else "")
 
 
 def local_document_loader(out_dir: Path) -> Callable[..., dict[str, Any]]:
