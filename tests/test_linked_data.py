@@ -15,7 +15,7 @@ from stemwire.flows.batch import process_article, publish_article
 from stemwire.flows.finalize import finalize
 from stemwire.flows.outcome import remember
 from stemwire.flows.output.inventory import Inventory
-from stemwire.flows.output.manifest import Manifest
+from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
 from stemwire.schemas.ids import article_id
 from tests.helpers import FIXTURES
 
@@ -35,6 +35,7 @@ def pair(tmp_path_factory) -> tuple[Path, list[str]]:
         publish_article(outcome, out)
         remember(manifest, outcome)
     warnings = finalize(out, manifest, Inventory())
+    save_manifest(out, manifest)
     return out, warnings
 
 
@@ -191,3 +192,34 @@ def test_csv_rows_name_the_json_ld_nodes_of_their_facts(pair) -> None:
         if c["name"] == "enrollment"
     )
     assert "Int64" in enrollment["dc:description"]
+
+
+def test_validate_names_an_undeclared_key_and_a_claim_on_the_shared_trial(pair, tmp_path) -> None:
+    from stemwire.flows.quality.checks import validate_output
+
+    out = tmp_path / "out"
+    shutil.copytree(pair[0], out)
+    target = out / "jsonld" / "knee-trial-first.jsonld"
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    doc["novelKey"] = "kept, not dropped"  # the context's @vocab keeps it as an sw: term
+    trial = next(n for n in doc["mentions"] if n["@type"] == "MedicalTrial")
+    trial["enrollment"] = 18  # an article's figure on the registry's node
+    target.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    found = {c.name: c.problems for c in validate_output(out) if c.problems}
+    assert found["every stemwire term the graph uses is declared in vocab.ttl"] == [
+        "https://stemwire.example.org/vocab#novelKey is not declared"
+    ]
+    shapes = found["JSON-LD conforms to schemas/shapes.ttl (pyshacl)"]
+    assert any(str(TRIAL) in p and "vocab#enrollment" in p for p in shapes)
+
+
+def test_withdrawn_article_takes_its_text_and_annotations(pair, tmp_path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(pair[0], out)
+    manifest = load_manifest(out)
+    name = "knee-trial-second.txt"
+    assert name in manifest.entries
+    finalize(out, manifest, Inventory(deleted=[name]))
+    assert not (out / "text" / "knee-trial-second.txt").exists()
+    assert not (out / "annotations" / "knee-trial-second.jsonld").exists()
+    assert (out / "text" / "knee-trial-first.txt").exists()
