@@ -17,6 +17,7 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry, Manifest
 from stemwire.flows.publish.catalog import catalog_chunks
 from stemwire.flows.publish.conflicts import TrialClaims
+from stemwire.flows.publish.datapackage import datapackage_metadata
 from stemwire.flows.publish.jsonld import article_document
 from stemwire.flows.publish.report_index import Failed, Listed, index_chunks
 from stemwire.flows.publish.report_page import article_page
@@ -123,7 +124,8 @@ def derived_outputs_present(out_dir: Path) -> bool:
     """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt)."""
     layout = OutputLayout(out_dir)
     tables = [layout.csv_dir / f"{name}.csv" for name in ("articles", *names())]
-    needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.report_index, *tables]
+    needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.datapackage]
+    needed += [layout.report_index, *tables]
     needed += [layout.schemas_dir / name for name in SHIPPED_SCHEMAS]
     return all(path.exists() for path in needed)
 
@@ -150,6 +152,7 @@ def finalize(
     fragments = claims.watch((_fragment(layout, e.article_id) for e in published), skip=set(duplicates))
     _write_vocabularies(layout)
     write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates, base_iri=base_iri)
+    write_json_atomic(layout.datapackage, datapackage_metadata(bom))
     listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
     entries = (
         {

@@ -5,7 +5,7 @@ OUT/jsonld/<id>.jsonld        its JSON-LD
 OUT/text/<id>.txt             the text every offset refers to (code points; UTF-8)
 OUT/annotations/<id>.jsonld   every mention as a W3C Web Annotation on that text
 OUT/report/articles/<id>.html its review page; OUT/report/index.html the index
-OUT/csv/*.csv                 the tables, with csv/csv-metadata.json
+OUT/csv/*.csv                 the tables, with csv/csv-metadata.json (CSVW) and csv/datapackage.json
 OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog; OUT/vocab.ttl the
                               project's vocabulary; OUT/schemas/ the SHACL shapes and the JSON Schema
 OUT/errors/<file>.json        why an input could not be published
@@ -22,6 +22,7 @@ from pathlib import Path
 CONTEXT_FILE = "context.jsonld"
 MAX_NAME_BYTES = 200  # file names under OUT stay well below the 255-byte limit of file systems
 CSV_METADATA_FILE = "csv-metadata.json"
+DATAPACKAGE_FILE = "datapackage.json"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class OutputLayout:
     @property
     def csv_metadata(self) -> Path:
         return self.csv_dir / CSV_METADATA_FILE
+
+    @property
+    def datapackage(self) -> Path:
+        return self.csv_dir / DATAPACKAGE_FILE
 
     @property
     def report_dir(self) -> Path:

@@ -140,4 +140,5 @@ def validate_output(out_dir: Path) -> list[Check]:
         consumer.portable_and_readable(out_dir, records),
         _catalog(out_dir, records),
         _tables(out_dir),
+        consumer.datapackage(out_dir),
     ]

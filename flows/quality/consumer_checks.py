@@ -93,3 +93,19 @@ def portable_and_readable(out_dir: Path, records: dict[str, dict[str, Any]]) -> 
         if not stat.S_IMODE(path.stat().st_mode) & stat.S_IROTH:
             check.problems.append(f"{path.relative_to(out_dir)}: not readable by others")
     return check
+
+
+def datapackage(out_dir: Path) -> Check:
+    from frictionless import Package, system
+
+    path = OutputLayout(out_dir).datapackage
+    check = Check("CSV tables match their Data Package (frictionless)")
+    if not path.exists():
+        return Check(check.name, problems=["csv/datapackage.json is missing"])
+    with system.use_context(trusted=True):  # our own package: its paths are ours
+        report = Package(str(path)).validate()
+    check.checked = len(report.tasks)
+    for task in report.tasks:
+        check.problems += [f"{task.name}: {e.message}" for e in task.errors][:20]
+    check.problems += [e.message for e in report.errors]
+    return check
