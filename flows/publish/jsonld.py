@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stemwire.extractors.measures import measure_entries
 from stemwire.flows.publish.catalog import catalog_chunks
 from stemwire.flows.publish.vocabulary import (
     CL_SET,
@@ -231,6 +232,19 @@ def _fact(family: FactFamily, article: str, i: int, fact: dict[str, Any], utf16:
     return node
 
 
+def _measures(record: dict[str, Any]) -> dict[str, str]:
+    """key -> name of every measure the article names: with a value (its metric's name) or without
+    one (a measure mention, named as the vocabulary names it)."""
+    found = {
+        m["measure_key"]: m.get("measure") or UNSPECIFIED_MEASURE for m in record["metrics"] if m.get("measure_key")
+    }
+    vocabulary = measure_entries()
+    for mention in record["mentions"]:
+        if mention["type"] == "measure" and mention["key"] not in found and mention["key"] in vocabulary:
+            found[mention["key"]] = vocabulary[mention["key"]].label
+    return found
+
+
 def mention_targets(record: dict[str, Any], base_iri: str) -> list[str | None]:
     """The IRI each of the record's mentions denotes (a cell type, trial, condition, measure, or the
     article's node of a dated fact), None where the record names nothing published."""
@@ -239,9 +253,7 @@ def mention_targets(record: dict[str, Any], base_iri: str) -> list[str | None]:
         "cell_type": {c["key"]: cell_type_iri(base_iri, c) for c in record["cell_types"]},
         "condition": {c["key"]: condition_iri(base_iri, c) for c in record["conditions"]},
         "trial": {t["registry_id"]: t["url"] for t in record["trials"]},
-        "measure": {
-            m["measure_key"]: measure_iri(base_iri, m["measure_key"]) for m in record["metrics"] if m.get("measure_key")
-        },
+        "measure": {key: measure_iri(base_iri, key) for key in _measures(record)},
     }
     targets: list[str | None] = []
     for m in record["mentions"]:
@@ -266,9 +278,7 @@ def article_document(
     conditions = {c["key"]: condition_iri(base_iri, c) for c in record["conditions"]}
     urls = {t["registry_id"]: t["url"] for t in record["trials"]}
     studies = {s["id"]: (urls[s["trial_ids"][0]] if s["trial_ids"] else f"{iri}#{s['id']}") for s in record["studies"]}
-    measures = {
-        m["measure_key"]: m.get("measure") or UNSPECIFIED_MEASURE for m in record["metrics"] if m.get("measure_key")
-    }
+    measures = _measures(record)
     references = record["references"]
     doc: dict[str, Any] = {
         "@context": inline_context(),
