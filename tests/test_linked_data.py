@@ -223,3 +223,22 @@ def test_withdrawn_article_takes_its_text_and_annotations(pair, tmp_path) -> Non
     assert not (out / "text" / "knee-trial-second.txt").exists()
     assert not (out / "annotations" / "knee-trial-second.jsonld").exists()
     assert (out / "text" / "knee-trial-first.txt").exists()
+
+
+def test_each_file_loads_over_http_with_nothing_else_served(pair, tmp_path) -> None:
+    """A web server holding one file alone (no context beside it): rdflib reads it by its URL."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    shutil.copy(pair[0] / "jsonld" / "knee-trial-first.jsonld", tmp_path / "a.jsonld")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/a.jsonld"
+        graph = Graph().parse(url, format="json-ld")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (URIRef(BASE + "knee-trial-first"), SW.trialReport, None) in graph
