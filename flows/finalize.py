@@ -15,6 +15,7 @@ from stemwire.flows.output.files import write_chunks_atomic, write_json_atomic, 
 from stemwire.flows.output.inventory import Inventory
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry, Manifest
+from stemwire.flows.publish.article import portable
 from stemwire.flows.publish.catalog import catalog_chunks
 from stemwire.flows.publish.conflicts import TrialClaims
 from stemwire.flows.publish.datapackage import datapackage_metadata
@@ -62,7 +63,7 @@ def _link_duplicates(layout: OutputLayout, manifest: Manifest, base_iri: str) ->
         if duplicate_of != entry.duplicate_of:
             entry.duplicate_of = duplicate_of
             same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
-            document = article_document(_read_record(layout, entry.article_id), base_iri, same_as)
+            document = article_document(portable(_read_record(layout, entry.article_id)), base_iri, same_as)
             write_json_atomic(layout.jsonld(entry.article_id), document, compact=True, durable=False)
 
 

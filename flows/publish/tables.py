@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from stemwire.flows.output.files import atomic_writers, write_json_atomic
@@ -92,7 +92,7 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "date_published": record.get("date_published"),
             "language": record["source"]["language"],
             "script": record["source"]["script"],
-            "source_path": record["source"]["path"],
+            "source_path": PurePath(record["source"]["path"]).name,  # relative to the raw folder
             "sha256": record["source"]["sha256"],
             "duplicate_of": None,  # known only once the run has seen every article: see write_tables
             **{f"{name}_count": len(record.get(name, [])) for name in names()},
