@@ -118,7 +118,7 @@ def _record_outcome(outcome: ArticleOutcome, layout: OutputLayout) -> None:
         return
     write_json_atomic(
         layout.error(outcome.name),
-        {"path": outcome.path, "article_id": outcome.article_id, "reason": outcome.error},
+        {"path": outcome.name, "article_id": outcome.article_id, "reason": outcome.error},
         durable=False,
     )
     for path in layout.article_files(outcome.article_id):

@@ -31,6 +31,8 @@ def print_summary(summary: Any, out: Path) -> None:
         console.print(f"withdrawn: {article} (its source file is gone)")
     for note in summary.notes:
         console.print(f"note: {note}")
+    for warning in summary.warnings:  # cross-article conflicts: findings, not failures
+        console.print(f"warning: {warning}")
     for path, reason in summary.not_ready:
         console.print(f"not ready: {path}: {reason}")
     print_failures(summary)

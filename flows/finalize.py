@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+from importlib import resources
+from pathlib import Path, PurePath
 from typing import Any
 
 from stemwire.extractors.script import analysis_text
@@ -14,18 +15,28 @@ from stemwire.flows.output.files import write_chunks_atomic, write_json_atomic, 
 from stemwire.flows.output.inventory import Inventory
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry, Manifest
-from stemwire.flows.publish.jsonld import (
-    DEFAULT_BASE_IRI,
-    article_document,
-    article_iri,
-    catalog_chunks,
-    context_document,
-)
+from stemwire.flows.publish.article import portable
+from stemwire.flows.publish.catalog import catalog_chunks
+from stemwire.flows.publish.conflicts import TrialClaims
+from stemwire.flows.publish.datapackage import datapackage_metadata
+from stemwire.flows.publish.jsonld import article_document
 from stemwire.flows.publish.report_index import Failed, Listed, index_chunks
 from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import layout as table_layout
 from stemwire.flows.publish.tables import table_fragment, write_tables
+from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri, context_document, vocabulary_document
 from stemwire.schemas.families import names
+
+SHIPPED_SCHEMAS = ("shapes.ttl", "article.schema.json")  # copied into OUT/schemas/ for consumers
+
+
+def _write_vocabularies(layout: OutputLayout) -> None:
+    """The context, the project's vocabulary, and the shapes and JSON Schema the output conforms to."""
+    write_text_atomic(layout.context, context_document())
+    write_text_atomic(layout.vocabulary, vocabulary_document())
+    for name in SHIPPED_SCHEMAS:
+        text = resources.files("stemwire.schemas").joinpath(name).read_text(encoding="utf-8")
+        write_text_atomic(layout.schemas_dir / name, text)
 
 
 def _withdraw(layout: OutputLayout, manifest: Manifest, names: list[str], now: str) -> None:
@@ -52,7 +63,7 @@ def _link_duplicates(layout: OutputLayout, manifest: Manifest, base_iri: str) ->
         if duplicate_of != entry.duplicate_of:
             entry.duplicate_of = duplicate_of
             same_as = article_iri(base_iri, duplicate_of) if duplicate_of else None
-            document = article_document(_read_record(layout, entry.article_id), base_iri, same_as)
+            document = article_document(portable(_read_record(layout, entry.article_id)), base_iri, same_as)
             write_json_atomic(layout.jsonld(entry.article_id), document, compact=True, durable=False)
 
 
@@ -100,7 +111,11 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
             page.unlink()
     listed = [Listed(e.article_id, e.title, e.fact_counts, e.duplicate_of) for e in published]
     entries = manifest.entries.values()
-    failed = [Failed(e.path, e.reason or "") for e in sorted(entries, key=lambda e: e.name) if e.status == "failed"]
+    failed = [
+        Failed(PurePath(e.path).name, e.reason or "")
+        for e in sorted(entries, key=lambda e: e.name)
+        if e.status == "failed"
+    ]
     withdrawn = sum(e.status == "withdrawn" for e in entries)
     write_chunks_atomic(layout.report_index, index_chunks(listed, failed, withdrawn))
     return layout.report_index
@@ -110,7 +125,9 @@ def derived_outputs_present(out_dir: Path) -> bool:
     """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt)."""
     layout = OutputLayout(out_dir)
     tables = [layout.csv_dir / f"{name}.csv" for name in ("articles", *names())]
-    needed = [layout.context, layout.catalog, layout.csv_metadata, layout.report_index, *tables]
+    needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.datapackage]
+    needed += [layout.report_index, *tables]
+    needed += [layout.schemas_dir / name for name in SHIPPED_SCHEMAS]
     return all(path.exists() for path in needed)
 
 
@@ -121,24 +138,27 @@ def finalize(
     base_iri: str = DEFAULT_BASE_IRI,
     bom: bool = False,
     now: str | None = None,
-) -> None:
+) -> list[str]:
     """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog, and the report's
-    index (article pages are written as articles are published; any missing is written here)."""
+    index (article pages are written as articles are published; any missing is written here). Returns
+    the run's warnings: trials that articles give different phases or sizes (flows/publish/conflicts.py)."""
     layout = OutputLayout(out_dir)
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     _withdraw(layout, manifest, inventory.deleted, now)
     _remove_orphans(layout, manifest)
     _link_duplicates(layout, manifest, base_iri)
     published = manifest.published()
-    fragments = (_fragment(layout, e.article_id) for e in published)
     duplicates = {e.article_id: e.duplicate_of for e in published if e.duplicate_of}
-    write_text_atomic(layout.context, context_document())
-    write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates)
+    claims = TrialClaims()
+    fragments = claims.watch((_fragment(layout, e.article_id) for e in published), skip=set(duplicates))
+    _write_vocabularies(layout)
+    write_tables(fragments, layout.csv_dir, bom=bom, duplicates=duplicates, base_iri=base_iri)
+    write_json_atomic(layout.datapackage, datapackage_metadata(bom))
     listed = sorted((e for e in manifest.entries.values() if e.status != "failed"), key=lambda e: e.article_id)
     entries = (
         {
             "id": e.article_id,
-            "path": e.path,
+            "path": PurePath(e.path).name,  # relative to the raw folder: nothing of this machine
             "sha256": e.sha256,
             "modified": e.withdrawn_at or e.modified,
             "status": e.status,
@@ -149,3 +169,4 @@ def finalize(
     latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
+    return claims.warnings()

@@ -58,9 +58,11 @@ def extract_batch(
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def publish_tables(out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool) -> Manifest:
-    finalize(out_dir, manifest, inventory, base_iri, bom)
-    return manifest
+def publish_tables(
+    out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool
+) -> tuple[Manifest, list[str]]:
+    warnings = finalize(out_dir, manifest, inventory, base_iri, bom)  # cross-article conflicts (issue 18)
+    return manifest, warnings
 
 
 # One batch at a time in the flow's own process; `stemwire run --workers N` swaps in a pool of N
@@ -131,7 +133,7 @@ def stemwire_run(
             progress.failed += sum(1 for o in extracted if not o.ok)
             report(progress)
             log_batch(progress.done, progress.total, extracted)
-        manifest = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom)
+        manifest, summary.warnings = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom)
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)

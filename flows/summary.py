@@ -22,6 +22,8 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)  # what the run found and mended (a damaged manifest ...)
     withdrawn: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (article id, the article it repeats)
+    # Issue 18: articles that disagree about a trial (flows/publish/conflicts.py); never a failure.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

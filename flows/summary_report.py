@@ -25,7 +25,7 @@ def summary_report(summary: RunSummary, out: Path, total_s: float) -> RunSummary
         withdrawn=list(summary.withdrawn),
         duplicates=[Duplicate(article_id=a, duplicate_of=o) for a, o in summary.duplicates],
         notes=list(summary.notes),
-        warnings=list(getattr(summary, "warnings", [])),
+        warnings=list(summary.warnings),
         output=str(out),
         report=str(OutputLayout(out).report_index),
         timings=Timings(total_s=round(max(0.0, total_s), 3)),

@@ -32,6 +32,7 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
         "cell_types.csv",
         "conditions.csv",
         "csv-metadata.json",
+        "datapackage.json",  # the Frictionless Data Package beside the CSVW metadata (issue 18)
         "dates.csv",
         "durations.csv",
         "metrics.csv",

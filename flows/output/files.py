@@ -22,9 +22,23 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name[:40]}."
 
 
+def _file_mode() -> int:
+    """What open() would give a new file under the process's umask (0644 under the usual 022):
+    mkstemp creates 0600, which no web server or other reader could open."""
+    umask = os.umask(0o022)  # reading the umask means setting it: put back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, _file_mode())
+    return fd, tmp
+
+
 def write_text_atomic(path: Path, content: str, encoding: str = "utf-8", durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_file(path)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(content)
@@ -64,7 +78,7 @@ def atomic_writers(paths: list[Path], encoding: str = "utf-8") -> Iterator[list[
             handles: list[IO[str]] = []
             for path in paths:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+                fd, tmp = _temp_file(path)
                 temps.append(tmp)
                 handles.append(stack.enter_context(os.fdopen(fd, "w", encoding=encoding, newline="")))
             yield handles

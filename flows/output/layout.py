@@ -2,9 +2,12 @@
 
 OUT/records/<id>.json         the validated record
 OUT/jsonld/<id>.jsonld        its JSON-LD
+OUT/text/<id>.txt             the text every offset refers to (code points; UTF-8)
+OUT/annotations/<id>.jsonld   every mention as a W3C Web Annotation on that text
 OUT/report/articles/<id>.html its review page; OUT/report/index.html the index
-OUT/csv/*.csv                 the tables, with csv/csv-metadata.json
-OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog
+OUT/csv/*.csv                 the tables, with csv/csv-metadata.json (CSVW) and csv/datapackage.json
+OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog; OUT/vocab.ttl the
+                              project's vocabulary; OUT/schemas/ the SHACL shapes and the JSON Schema
 OUT/errors/<file>.json        why an input could not be published
 OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
 OUT/state/processes.json      the processes the running (or a killed) run started, to end leftovers
@@ -20,6 +23,7 @@ from pathlib import Path
 CONTEXT_FILE = "context.jsonld"
 MAX_NAME_BYTES = 200  # file names under OUT stay well below the 255-byte limit of file systems
 CSV_METADATA_FILE = "csv-metadata.json"
+DATAPACKAGE_FILE = "datapackage.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,12 @@ class OutputLayout:
 
     def jsonld(self, article_id: str) -> Path:
         return self.jsonld_dir / f"{article_id}.jsonld"
+
+    def text(self, article_id: str) -> Path:
+        return self.text_dir / f"{article_id}.txt"
+
+    def annotations(self, article_id: str) -> Path:
+        return self.annotations_dir / f"{article_id}.jsonld"
 
     def rows(self, article_id: str) -> Path:
         return self.rows_dir / f"{article_id}.json"
@@ -48,16 +58,29 @@ class OutputLayout:
     def article_files(self, article_id: str) -> list[Path]:
         """Everything an article publishes, in the order it is written: the record last, so that a
         record on disk always has the rest."""
-        return [self.jsonld(article_id), self.rows(article_id), self.page(article_id), self.record(article_id)]
+        return [
+            self.jsonld(article_id),
+            self.text(article_id),
+            self.annotations(article_id),
+            self.rows(article_id),
+            self.page(article_id),
+            self.record(article_id),
+        ]
 
     def per_article(self) -> list[tuple[Path, str]]:
         """(folder, suffix) of the files named after an article id that the manifest owns."""
-        return [(self.records_dir, ".json"), (self.jsonld_dir, ".jsonld"), (self.rows_dir, ".json")]
+        return [
+            (self.records_dir, ".json"),
+            (self.jsonld_dir, ".jsonld"),
+            (self.text_dir, ".txt"),
+            (self.annotations_dir, ".jsonld"),
+            (self.rows_dir, ".json"),
+        ]
 
     def folders(self) -> list[Path]:
         """Every folder a run writes files into (where its temporary files may be left behind)."""
         dirs = [self.records_dir, self.jsonld_dir, self.root / "errors", self.csv_dir, self.state_dir, self.rows_dir]
-        return [*dirs, self.report_dir, self.pages_dir]
+        return [*dirs, self.report_dir, self.pages_dir, self.text_dir, self.annotations_dir, self.schemas_dir]
 
     @property
     def records_dir(self) -> Path:
@@ -68,12 +91,33 @@ class OutputLayout:
         return self.root / "jsonld"
 
     @property
+    def text_dir(self) -> Path:
+        return self.root / "text"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.root / "vocab.ttl"
+
+    @property
+    def schemas_dir(self) -> Path:
+        """Copies of the SHACL shapes and the JSON Schema the output conforms to."""
+        return self.root / "schemas"
+
+    @property
     def csv_dir(self) -> Path:
         return self.root / "csv"
 
     @property
     def csv_metadata(self) -> Path:
         return self.csv_dir / CSV_METADATA_FILE
+
+    @property
+    def datapackage(self) -> Path:
+        return self.csv_dir / DATAPACKAGE_FILE
 
     @property
     def report_dir(self) -> Path:

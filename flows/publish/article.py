@@ -1,27 +1,42 @@
 """One article's published files.
 
-A valid record is published as its JSON-LD, its rows of the CSV tables (state/rows, so that a run
-rebuilds the tables without parsing every record), its report page, and last the record itself: a
-record on disk always has the rest. Publishers read only what they are handed: the record and the
-converted text its report page shows beside the original.
+A valid record is published as its JSON-LD, its text (the one every offset refers to), its mentions
+as Web Annotations, its rows of the CSV tables (state/rows, so that a run rebuilds the tables without
+parsing every record), its report page, and last the record itself: a record on disk always has the
+rest. Publishers read only what they are handed: the record and the converted text its report page
+shows beside the original.
 """
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from stemwire.flows.output.files import write_json_atomic, write_text_atomic
 from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.publish.annotations import annotation_document
 from stemwire.flows.publish.jsonld import article_document
 from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import table_fragment
 from stemwire.schemas.validation import record_errors
 
 
+def portable(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with its source path relative to the raw folder (a flat folder: the file's name), so
+    no output names the machine it was made on and two machines publish the same bytes."""
+    name = PurePath(record["source"]["path"]).name
+    if name == record["source"]["path"]:
+        return record
+    return {**record, "source": {**record["source"], "path": name}}
+
+
 def write_article(record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str) -> None:
+    record = portable(record)
     aid = record["id"]
     # Durable at the manifest's commit point, not file by file (see flows/output/files.py).
     write_json_atomic(layout.jsonld(aid), article_document(record, base_iri), compact=True, durable=False)
+    write_text_atomic(layout.text(aid), record["text"], durable=False)
+    write_json_atomic(layout.annotations(aid), annotation_document(record, base_iri), compact=True, durable=False)
     write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False)
     write_text_atomic(layout.page(aid), article_page(record, converted), durable=False)
     write_json_atomic(layout.record(aid), record, compact=True, durable=False)

@@ -14,11 +14,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from stemwire.flows.output.files import atomic_writers, write_json_atomic
 from stemwire.flows.output.layout import CSV_METADATA_FILE
+from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI
 from stemwire.schemas import SCHEMA_VERSION
 from stemwire.schemas.families import columns as family_columns
 from stemwire.schemas.families import families, names
@@ -103,7 +104,7 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             **{f"page_{name}": (record.get("page") or {}).get(name) for name, _ in _PAGE_COLUMNS},
             "language": record["source"]["language"],
             "script": record["source"]["script"],
-            "source_path": record["source"]["path"],
+            "source_path": PurePath(record["source"]["path"]).name,  # relative to the raw folder
             "sha256": record["source"]["sha256"],
             "duplicate_of": None,  # known only once the run has seen every article: see write_tables
             **{f"{name}_count": len(record.get(name, [])) for name in names()},
@@ -135,27 +136,52 @@ def _writer(handle: Any) -> Any:
     return csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def _column_metadata(column: Column, required: bool) -> dict[str, Any]:
+NULLABLE_INTEGER = "Empty where unknown: read it as a nullable integer (pandas: dtype 'Int64')."
+
+
+def _column_metadata(column: Column, required: bool, article_url: str) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": column.name, "titles": column.name, "datatype": column.datatype}
     if column.is_list:
         meta["separator"] = LIST_SEPARATOR
-    if column.description:
-        meta["dc:description"] = column.description
+    description = column.description
+    if column.datatype == "integer" and not required:
+        description = f"{description} {NULLABLE_INTEGER}".strip()
+    if description:
+        meta["dc:description"] = description
+    if column.name == "article_id":  # the row names the article's JSON-LD @id
+        meta["valueUrl"] = article_url
     if required:
         meta["required"] = True
     return meta
 
 
-def table_group_metadata() -> dict[str, Any]:
-    """CSVW metadata for the tables: columns with datatypes, primary keys, and every table's article_id
-    as a foreign key into articles.csv."""
+def _about_url(name: str, article_url: str) -> str | None:
+    """The JSON-LD @id of a row's fact: the article, its report of a trial, or its fact by position
+    (flows/publish/vocabulary.py names them the same way)."""
+    if name == "articles":
+        return article_url
+    if name == "trials":
+        return article_url + "#trial-{registry_id}"
+    if any(f.name == name and f.by_position for f in families()):
+        return article_url + "#" + name + "-{index}"
+    return None
+
+
+def table_group_metadata(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, Any]:
+    """CSVW metadata for the tables: columns with datatypes, primary keys, every table's article_id
+    as a foreign key into articles.csv, and URI templates (aboutUrl, valueUrl) naming each row's
+    JSON-LD node."""
     described = []
     keys = primary_keys()
+    article_url = base_iri.rstrip("/") + "/article/{article_id}"
     for name, columns in tables().items():
         schema: dict[str, Any] = {
-            "columns": [_column_metadata(c, c.name in keys[name]) for c in columns],
+            "columns": [_column_metadata(c, c.name in keys[name], article_url) for c in columns],
             "primaryKey": keys[name],
         }
+        about = _about_url(name, article_url)
+        if about:
+            schema["aboutUrl"] = about
         if name != "articles":
             schema["foreignKeys"] = [
                 {
@@ -174,7 +200,11 @@ def table_group_metadata() -> dict[str, Any]:
 
 
 def write_tables(
-    fragments: Iterable[dict[str, Any]], csv_dir: Path, bom: bool = False, duplicates: dict[str, str] | None = None
+    fragments: Iterable[dict[str, Any]],
+    csv_dir: Path,
+    bom: bool = False,
+    duplicates: dict[str, str] | None = None,
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> list[Path]:
     """Stream articles' fragments (table_fragment, in article-id order) into every table; memory stays
     flat however many there are. `duplicates` maps the id of an article that repeats another to the
@@ -197,5 +227,5 @@ def write_tables(
                 row[duplicate_of] = cell(repeats)
             for name in ("articles",) if repeats else columns:
                 writers[name].writerows(rows[name])
-    write_json_atomic(csv_dir / CSV_METADATA_FILE, table_group_metadata())
+    write_json_atomic(csv_dir / CSV_METADATA_FILE, table_group_metadata(base_iri))
     return [*paths, csv_dir / CSV_METADATA_FILE]

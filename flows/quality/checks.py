@@ -1,16 +1,16 @@
 """Check a published output folder with the processors its consumers use.
 
-Records against the JSON Schema; every JSON-LD file through pyld (expansion and N-Quads, offline, with
+Records against the JSON Schema; every JSON-LD file alone and offline, and through pyld (expansion and N-Quads, offline, with
 the local context) and rdflib; the merged graph against the SHACL shapes in schemas/shapes.ttl and for
 one node per trial and per cell type; the catalog against the records; the CSV tables against their
-CSV on the Web metadata with the csvw package.
+CSV on the Web metadata with the csvw package; and what flows/quality/consumer_checks.py checks (the
+project's vocabulary declared, text files and annotations, portable and readable files).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -19,21 +19,12 @@ from rdflib import Graph, URIRef
 
 from stemwire.flows.output.layout import CSV_METADATA_FILE, OutputLayout
 from stemwire.flows.publish.jsonld import local_document_loader
+from stemwire.flows.quality import consumer_checks as consumer
+from stemwire.flows.quality.finding import Check
 from stemwire.schemas.validation import reference_errors
 
-SCHEMA = "https://schema.org/"
+SCHEMA = "http://schema.org/"
 MAX_SHOWN = 20
-
-
-@dataclass
-class Check:
-    name: str
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _records(out_dir: Path) -> tuple[Check, dict[str, dict]]:
@@ -141,8 +132,13 @@ def validate_output(out_dir: Path) -> list[Check]:
     return [
         records_check,
         jsonld_check,
+        consumer.loads_alone(out_dir),
         _shapes(graph),
         _one_node_each(graph),
+        consumer.vocabulary_declared(out_dir, graph),
+        consumer.texts_and_annotations(out_dir, records),
+        consumer.portable_and_readable(out_dir, records),
         _catalog(out_dir, records),
         _tables(out_dir),
+        consumer.datapackage(out_dir),
     ]
