@@ -35,6 +35,9 @@ from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
+# Raised whenever published files change shape, so that an upgraded stemwire republishes every
+# article instead of leaving files of the old shape beside new ones (recorded with the options).
+OUTPUT_FORMAT = 2
 IN_FLIGHT_PER_WORKER = 2  # one batch extracting while the flow records the one before
 
 
@@ -97,7 +100,7 @@ def stemwire_run(
             summary.notes.append(
                 f"the manifest was damaged: moved to {manifest.set_aside} and rebuilt from the records"
             )
-        options = {"base_iri": base_iri, "bom": bom}
+        options = {"base_iri": base_iri, "bom": bom, "output_format": OUTPUT_FORMAT}
         if manifest.options and manifest.options != options:
             # The published files were written with other options: every article is published again.
             summary.notes.append(f"options changed from {manifest.options}: every article is published again")

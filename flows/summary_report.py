@@ -51,7 +51,7 @@ def summary_markdown(summary: RunSummary) -> str:
         if len(summary.failures) > MAX_LISTED:
             lines.append(f"| … | {len(summary.failures) - MAX_LISTED} more in OUT/errors/ |")
         lines.append("")
-    for title, items in (("Withdrawn", summary.withdrawn), ("Notes", summary.notes)):
+    for title, items in (("Warnings", summary.warnings), ("Withdrawn", summary.withdrawn), ("Notes", summary.notes)):
         if items:
             lines += [f"## {title}", "", *(f"- {_cell(item)}" for item in items), ""]
     return "\n".join(lines)

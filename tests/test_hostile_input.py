@@ -218,3 +218,15 @@ def test_a_single_line_over_spacys_length_limit_is_read() -> None:
     line = "研究团队2024年3月报告，间充质干细胞治疗有效。" * 45_000  # one line of 1,035,000 characters
     record = stemwire.extract_text("标题\n" + line)  # spaCy's default max_length is 1,000,000 (E088)
     assert len(record.text) > 1_000_000 and record.dates
+
+
+def test_an_upgrade_that_changes_the_output_format_republishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stemwire.flows import run_flow
+
+    raw, out = _raw(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    assert _run(raw, out).articles_read == 0
+    monkeypatch.setattr(run_flow, "OUTPUT_FORMAT", run_flow.OUTPUT_FORMAT + 1)  # as a newer release would
+    summary = _run(raw, out)
+    assert summary.articles_read == len(GOOD)
+    assert any("options changed" in note for note in summary.notes)
