@@ -68,3 +68,10 @@ def final_state(summary: RunSummary) -> State[RunSummary] | RunSummary:
         return summary
     message = f"{len(summary.failures)} input(s) failed; everything else was published (exit status 1)"
     return Completed(name=COMPLETED_WITH_FAILURES, message=message, data=summary)
+
+
+def skipped(reason: str) -> State[RunSummary]:
+    """A scheduled or watched run that found another run working: it says so and does nothing."""
+    get_run_logger().warning("skipped: %s", reason)
+    summary = RunSummary(notes=[f"skipped: {reason}"])
+    return Completed(name="Skipped", message=f"skipped: {reason}", data=summary)

@@ -9,7 +9,7 @@ a run killed at any point is completed by the next one. A run that finds nothing
 import os
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -26,9 +26,9 @@ from stemwire.flows.finalize import derived_outputs_present, finalize
 from stemwire.flows.leftovers import end_leftovers, forget_processes, record_processes
 from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
-from stemwire.flows.output.lock import output_lock
+from stemwire.flows.output.lock import OutputBusy, output_lock
 from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
-from stemwire.flows.prefect_reporting import final_state, log_batch, name_run, report_run
+from stemwire.flows.prefect_reporting import final_state, log_batch, name_run, report_run, skipped
 from stemwire.flows.progress import RunProgress, report
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
 from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
@@ -83,12 +83,21 @@ def stemwire_run(
     workers: int = 1,
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT,
     server_pid: int | None = None,
+    skip_if_busy: bool = False,
 ) -> Any:
     """`workers`: how many batches the task runner runs at once (the size of its pool).
     `article_timeout`: each article's wall-clock budget in seconds (0: none). `server_pid`: the Prefect
     server this run started, if any (flows/leftovers.py ends it should this run be killed).
+    `skip_if_busy`: another run holding OUT makes this one a Skipped run (serve) instead of an error.
     Returns the RunSummary (Prefect hands the data of a CompletedWithFailures state to the caller)."""
-    with output_lock(out_dir, wait_seconds), _api_shared_with_workers():
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(output_lock(out_dir, wait_seconds))
+        except OutputBusy as busy:
+            if not skip_if_busy:
+                raise
+            return skipped(str(busy))  # a scheduled or watched run neither queues nor fails
+        stack.enter_context(_api_shared_with_workers())
         summary = RunSummary()
         summary.notes += end_leftovers(out_dir)
         ours = [server_pid] if server_pid else []

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +26,7 @@ from stemwire.flows.environment import DEFAULTS
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 120.0
+CATCH_UP_DELAY_S = 3.0
 # A scheduling server needs the background services a one-shot run turns off; loops run often
 # enough that a short interval schedule is honoured.
 SERVER_SETTINGS = {
@@ -107,24 +109,73 @@ def serve_in_child(api_url: str) -> int:
 
 
 def serve_deployment(
-    raw: Path, out: Path, name: str, *, cron: str | None, interval: float | None, base_iri: str, bom: bool
+    raw: Path,
+    out: Path,
+    name: str,
+    *,
+    cron: str | None,
+    interval: float | None,
+    base_iri: str,
+    bom: bool,
+    watch: bool = False,
 ) -> None:
-    """Serve `stemwire_run` as the deployment `name` on the server PREFECT_API_URL names, until stopped."""
+    """Serve `stemwire_run` as the deployment `name` on the server PREFECT_API_URL names, until stopped:
+    on its schedule, and with `watch` also as soon as articles appear or change in `raw`."""
     from prefect.schedules import Cron, Interval
 
     from stemwire.flows.run_flow import stemwire_run
 
     # A named schedule, active, and not paused when serving stops: Prefect has shipped versions
     # where a restarted `serve` left its schedules off (PrefectHQ/prefect#16363).
-    schedule = (
-        Cron(cron, slug=f"{name}-schedule", active=True)
-        if cron
-        else Interval(dt.timedelta(seconds=interval or 300), slug=f"{name}-schedule", active=True)
-    )
-    stemwire_run.serve(
-        name=name,
-        schedules=[schedule],
-        parameters={"raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()), "base_iri": base_iri, "bom": bom},
-        paused=False,
-        pause_on_shutdown=False,
-    )
+    schedules = []
+    if cron:
+        schedules.append(Cron(cron, slug=f"{name}-schedule", active=True))
+    elif interval:
+        schedules.append(Interval(dt.timedelta(seconds=interval), slug=f"{name}-schedule", active=True))
+    stop_watching = _watch(raw, name) if watch else None
+    try:
+        stemwire_run.serve(
+            name=name,
+            schedules=schedules,
+            parameters={
+                "raw_dir": str(raw.resolve()),
+                "out_dir": str(out.resolve()),
+                "base_iri": base_iri,
+                "bom": bom,
+                "skip_if_busy": True,
+            },
+            paused=False,
+            pause_on_shutdown=False,
+        )
+    finally:
+        if stop_watching is not None:
+            stop_watching.set()
+
+
+def _watch(raw: Path, name: str) -> threading.Event:
+    """Ask the server for a run of this deployment whenever raw/ has new or changed articles, and once
+    when serving starts (what was dropped while nothing watched); the runner serving the deployment
+    picks the run up like a scheduled one, and the UI shows it as such."""
+    from prefect.deployments import run_deployment
+
+    from stemwire.flows.watch import start_watching
+
+    deployment = f"stemwire-run/{name}"
+
+    def trigger() -> bool:
+        try:
+            run_deployment(name=deployment, timeout=0, tags=["watch"])
+            return True
+        except Exception as exc:  # the server may be restarting: the schedule (or the next event) catches up
+            print(f"stemwire serve --watch: could not ask for a run: {exc}", file=sys.stderr)
+            return False
+
+    stop = start_watching(raw, trigger)
+
+    def catch_up() -> None:  # the deployment exists once serve() has registered it
+        time.sleep(CATCH_UP_DELAY_S)
+        while not stop.is_set() and not trigger():
+            stop.wait(CATCH_UP_DELAY_S)
+
+    threading.Thread(target=catch_up, name="stemwire-catch-up", daemon=True).start()
+    return stop

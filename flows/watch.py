@@ -32,7 +32,7 @@ def is_article_event(change: Change, path: str) -> bool:
 
 def watch_raw(
     raw: Path,
-    trigger: Callable[[], None],
+    trigger: Callable[[], object],
     stop: threading.Event,
     quiet_s: float = SETTLE_SECONDS,
 ) -> None:
@@ -58,7 +58,7 @@ def watch_raw(
             trigger()
 
 
-def start_watching(raw: Path, trigger: Callable[[], None], quiet_s: float = SETTLE_SECONDS) -> threading.Event:
+def start_watching(raw: Path, trigger: Callable[[], object], quiet_s: float = SETTLE_SECONDS) -> threading.Event:
     """Watch `raw` on a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
     thread = threading.Thread(target=watch_raw, args=(raw, trigger, stop, quiet_s), name="stemwire-watch", daemon=True)

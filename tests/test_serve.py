@@ -17,11 +17,11 @@ from stemwire.flows.serve import free_port
 from tests.helpers import FIXTURES
 
 
-def start_serve(raw: Path, out: Path, home: Path, port: int) -> subprocess.Popen:
+def start_serve(raw: Path, out: Path, home: Path, port: int, *schedule: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update({"PREFECT_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "2"})
     command = [sys.executable, "-m", "stemwire.flows.cli", "serve", "--raw", str(raw), "--out", str(out)]
-    command += ["--interval", "3", "--port", str(port)]
+    command += [*(schedule or ("--interval", "3")), "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -72,6 +72,46 @@ def test_scheduled_serve_publishes_dropped_files_across_a_restart(tmp_path: Path
 
 def test_serve_needs_exactly_one_schedule(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--raw", str(tmp_path)])
-    assert result.exit_code == 2 and "exactly one of --cron" in result.output
+    assert result.exit_code == 2 and "one of --cron" in result.output
     result = CliRunner().invoke(app, ["serve", "--raw", str(tmp_path), "--cron", "* * * * *", "--interval", "5"])
     assert result.exit_code == 2
+
+
+def test_watched_serve_publishes_a_dropped_file_without_its_schedule(tmp_path: Path) -> None:
+    """Only --watch, no schedule: serving starts with one catch-up run (what was dropped before), then
+    a file dropped later can only come through a file event."""
+    raw, out, home = tmp_path / "raw", tmp_path / "out", tmp_path / "prefect-home"
+    raw.mkdir()
+    shutil.copy(FIXTURES / "articles" / "ms-hsct-hant.txt", raw)
+    port = free_port()
+    proc = start_serve(raw, out, home, port, "--watch")
+    try:
+        wait_for(out / "records" / "ms-hsct-hant.json", proc, timeout=300)
+        wait_for(out / "catalog.jsonld", proc, timeout=120)  # that run is over: the watcher is up
+        shutil.copy(FIXTURES / "articles" / "sci-opc-hant-tw.txt", raw)
+        wait_for(out / "records" / "sci-opc-hant-tw.json", proc, timeout=180)
+        stop(proc, port)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_a_served_run_that_finds_another_run_working_is_skipped(tmp_path: Path) -> None:
+    from stemwire.flows.environment import configure_prefect_environment
+    from stemwire.flows.output.lock import output_lock
+
+    configure_prefect_environment()
+    from prefect.states import State
+
+    from stemwire.flows.run_flow import stemwire_run
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    with output_lock(out, 0):
+        state = stemwire_run(raw_dir=raw, out_dir=out, skip_if_busy=True, return_state=True)
+    assert isinstance(state, State) and state.name == "Skipped" and state.is_completed()
+    assert "skipped" in (state.message or "")
