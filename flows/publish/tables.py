@@ -53,12 +53,12 @@ _PAGE_COLUMNS = (
 def _article_columns() -> list[Column]:
     return [
         _ARTICLE_ID,
-        Column("title"),
+        Column("title", description="The article's headline."),
         Column("date_published", description="The article's own dateline, ISO 8601."),
         *[Column(f"page_{name}", description=description) for name, description in _PAGE_COLUMNS],
         Column("language", description="zh-Hant or zh-Hans."),
         Column("script", description="traditional, simplified, mixed or unknown."),
-        Column("source_path"),
+        Column("source_path", description="The source file, relative to the raw folder."),
         Column("sha256", description="SHA-256 of the source file's bytes."),
         Column("duplicate_of", description="The article this file repeats; its facts are not listed again."),
         *[Column(f"{f.name}_count", "integer", description=f"Number of {f.label} facts.") for f in families()],
