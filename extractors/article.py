@@ -3,6 +3,7 @@ from the span groups the components filled, in one loop over the registry of fac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -42,7 +43,8 @@ def build_record(
     analysis = analysis or to_analysis_text(article.text)
     caller = published is not None
     if published is None and article.meta is not None and article.meta.published:
-        published = dt.date.fromisoformat(article.meta.published)  # the page's metadata wins over body dates
+        with contextlib.suppress(ValueError):  # a date no calendar has (2022-02-30) dates nothing
+            published = dt.date.fromisoformat(article.meta.published)  # the page's metadata wins over body dates
     doc = run_pipeline(analysis, published)
     original = analysis.original
 

@@ -8,6 +8,7 @@ text does not print it, the publication date as the first lines of the text, whe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -49,11 +50,20 @@ class PageMeta:
     canonical_url: str | None = None
     language: str | None = None
     library_title: str | None = None  # trafilatura's title (h1 or <title> without its site suffix)
+    impossible_date: bool = False  # the page states a date no calendar has: nothing else may stand in
 
 
 def _iso(value: str | None) -> str | None:
     m = _ISO_DATE.search(value or "")
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+    return _calendar_date(m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def _calendar_date(year: str, month: str, day: str) -> str | None:
+    """The ISO date, or None where no calendar has it (a page may say 2022-02-30)."""
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -99,8 +109,10 @@ def read_page_meta(soup: BeautifulSoup) -> PageMeta:
     canonical = soup.find("link", rel="canonical")
     url = str(canonical.get("href") or "") if isinstance(canonical, Tag) else metas.get("og:url", "")
     if m := _URL_DATE.search(url):
-        candidates.append((f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "url"))
+        candidates.append((_calendar_date(m.group(1), m.group(2), m.group(3)), "url"))
     published, source = next(((d, s) for d, s in candidates if d), (None, None))
+    stated = [metas.get(k) for k in _PUBLISHED_META] + [str(i.get("datePublished") or "") for i in ld] + [url]
+    impossible = published is None and any(_ISO_DATE.search(v or "") for v in stated)
     modified = _first(
         [_iso(metas.get(k)) for k in _MODIFIED_META] + [_iso(str(i.get("dateModified") or "")) for i in ld]
     )
@@ -117,6 +129,7 @@ def read_page_meta(soup: BeautifulSoup) -> PageMeta:
         author=author,
         canonical_url=url or None,
         language=str(lang) if lang else None,
+        impossible_date=impossible,
     )
 
 
@@ -140,7 +153,8 @@ def merge_library_meta(ours: PageMeta, theirs: LibraryMeta) -> PageMeta:
     found nothing: dates in other formats (2023/11/17 08:00, 2023年11月17日) and other meta names,
     modification dates, the title without its site suffix, bylines."""
     published, source = ours.published, ours.date_source
-    if published is None and theirs.published:
+    # htmldate reads an impossible 2022-02-30 as some other day: a wrong date is worse than none
+    if published is None and theirs.published and not ours.impossible_date:
         url_date = _URL_DATE.search(ours.canonical_url or theirs.url or "")
         in_url = url_date and "-".join(url_date.groups()) == theirs.published
         published, source = theirs.published, "url" if in_url else "markup"

@@ -230,3 +230,16 @@ def test_an_upgrade_that_changes_the_output_format_republishes(tmp_path: Path, m
     summary = _run(raw, out)
     assert summary.articles_read == len(GOOD)
     assert any("options changed" in note for note in summary.notes)
+
+
+def test_a_page_date_no_calendar_has_dates_nothing() -> None:
+    import stemwire
+
+    page = (
+        '<html><head><meta property="article:published_time" content="2022-02-30T08:00:00">'
+        '<link rel="canonical" href="https://news.example.cn/2022/0230/a.html"></head>'
+        "<body><h1>间充质干细胞研究</h1><p>研究纳入了30名患者。</p></body></html>"
+    )
+    record = stemwire.extract_text(page, kind="html")
+    assert record.date_published != "2022-02-30"
+    assert record.page is None or record.page.date_published is None

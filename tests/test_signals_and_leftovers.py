@@ -34,6 +34,7 @@ def _start_and_wait_for_records(
     write_corpus(raw, articles)
     proc = subprocess.Popen(
         _command(raw, out, "--batch-size", "3", *options),
+        env={k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},  # the run starts its own server
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
