@@ -55,7 +55,7 @@ def _modified(mtime_ns: int) -> str:
 def remember(manifest: Manifest, outcome: ArticleOutcome) -> None:
     manifest.entries[outcome.name] = Entry(
         name=outcome.name,
-        path=outcome.path,
+        path=outcome.name,  # relative to the raw folder: nothing of this machine's layout in OUT
         article_id=outcome.article_id,
         sha256=outcome.sha256,
         size=outcome.size,
