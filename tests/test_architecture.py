@@ -21,6 +21,7 @@ FLOORS = [
     ["stemwire.api", "stemwire"],
     ["stemwire.flows.environment", "stemwire.flows.output"],
     ["stemwire.flows.publish"],
+    ["stemwire.flows.store"],
     ["stemwire.flows.outcome", "stemwire.flows.batch", "stemwire.flows.finalize", "stemwire.flows.summary"],
     ["stemwire.flows.run_flow", "stemwire.flows.serve", "stemwire.flows.extract"],
     ["stemwire.flows.quality"],

@@ -8,6 +8,7 @@ OUT/report/articles/<id>.html its review page; OUT/report/index.html the index
 OUT/csv/*.csv                 the tables, with csv/csv-metadata.json (CSVW) and csv/datapackage.json
 OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog; OUT/vocab.ttl the
                               project's vocabulary; OUT/schemas/ the SHACL shapes and the JSON Schema
+OUT/store/                    the embedded Oxigraph store: one named graph per article (flows/store/)
 OUT/errors/<file>.json        why an input could not be published
 OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
 OUT/.stemwire.lock            held by the run writing the folder
@@ -129,6 +130,10 @@ class OutputLayout:
     @property
     def report_index(self) -> Path:
         return self.report_dir / "index.html"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / "store"
 
     @property
     def state_dir(self) -> Path:
