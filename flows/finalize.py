@@ -25,7 +25,7 @@ from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import layout as table_layout
 from stemwire.flows.publish.tables import table_fragment, write_tables
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri, context_document, vocabulary_document
-from stemwire.flows.store.embedded import sync_store
+from stemwire.flows.store.update import update_store
 from stemwire.schemas.families import names
 
 SHIPPED_SCHEMAS = ("shapes.ttl", "article.schema.json")  # copied into OUT/schemas/ for consumers
@@ -171,5 +171,5 @@ def finalize(
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
     # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run.
-    sync_store(layout.store_dir, {article_iri(base_iri, e.article_id): layout.jsonld(e.article_id) for e in published})
+    update_store(layout, published, base_iri)
     return claims.warnings()

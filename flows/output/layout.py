@@ -9,6 +9,7 @@ OUT/csv/*.csv                 the tables, with csv/csv-metadata.json (CSVW) and 
 OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog; OUT/vocab.ttl the
                               project's vocabulary; OUT/schemas/ the SHACL shapes and the JSON Schema
 OUT/store/                    the embedded Oxigraph store: one named graph per article (flows/store/)
+OUT/trials/<registry-id>.jsonld one view of each trial across articles, with csv/trial_summary.csv
 OUT/errors/<file>.json        why an input could not be published
 OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
 OUT/.stemwire.lock            held by the run writing the folder
@@ -80,7 +81,8 @@ class OutputLayout:
     def folders(self) -> list[Path]:
         """Every folder a run writes files into (where its temporary files may be left behind)."""
         dirs = [self.records_dir, self.jsonld_dir, self.root / "errors", self.csv_dir, self.state_dir, self.rows_dir]
-        return [*dirs, self.report_dir, self.pages_dir, self.text_dir, self.annotations_dir, self.schemas_dir]
+        dirs += [self.report_dir, self.pages_dir, self.text_dir, self.annotations_dir, self.schemas_dir]
+        return [*dirs, self.trials_dir]
 
     @property
     def records_dir(self) -> Path:
@@ -134,6 +136,14 @@ class OutputLayout:
     @property
     def store_dir(self) -> Path:
         return self.root / "store"
+
+    @property
+    def trials_dir(self) -> Path:
+        return self.root / "trials"
+
+    @property
+    def trial_summary(self) -> Path:
+        return self.csv_dir / "trial_summary.csv"
 
     @property
     def state_dir(self) -> Path:
