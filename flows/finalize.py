@@ -129,7 +129,7 @@ def derived_outputs_present(out_dir: Path) -> bool:
     needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.datapackage]
     needed += [layout.report_index, layout.store_dir, *tables]
     needed += [layout.schemas_dir / name for name in SHIPPED_SCHEMAS]
-    return all(path.exists() for path in needed)
+    return all(path.exists() for path in needed) and not layout.store_push_pending.exists()
 
 
 def finalize(
@@ -171,5 +171,5 @@ def finalize(
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
     # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run.
-    update_store(layout, published, base_iri)
-    return claims.warnings()
+    store_warnings = update_store(layout, published, base_iri)
+    return claims.warnings() + store_warnings

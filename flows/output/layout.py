@@ -138,6 +138,11 @@ class OutputLayout:
         return self.root / "store"
 
     @property
+    def store_push_pending(self) -> Path:
+        """Present while the store's last push to a SPARQL server failed."""
+        return self.state_dir / "store-push-pending"
+
+    @property
     def trials_dir(self) -> Path:
         return self.root / "trials"
 

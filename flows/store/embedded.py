@@ -47,9 +47,11 @@ def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
 
 
 def forget_graph(store: ox.Store, iri: str) -> None:
+    """Remove the graph's record (what was pushed of it, flows/store/push.py, is kept)."""
     graph = ox.NamedNode(iri)
-    for quad in list(store.quads_for_pattern(graph, None, None, BOOKKEEPING)):
-        store.remove(quad)
+    for predicate in (SHA256, FILE_STAT):
+        for quad in list(store.quads_for_pattern(graph, predicate, None, BOOKKEEPING)):
+            store.remove(quad)
 
 
 def _record(iri: str, sha: str, stat: str) -> list[ox.Quad]:
