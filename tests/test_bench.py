@@ -31,6 +31,10 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
         "noop_seconds_4n",
         "peak_rss_mb",
         "peak_rss_mb_4n",
+        "store_quads_per_s",
+        "store_load_ms_per_article",
+        "store_size_mb",
+        "store_size_mb_4n",
     ):
         assert figures[key] > 0, key
     # Marginal rates come from the difference of two run times: at N=4 it may be lost in noise, and then
