@@ -171,5 +171,5 @@ def finalize(
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
     # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run.
-    store_warnings = update_store(layout, published, base_iri)
+    store_warnings = update_store(layout, published, base_iri, now)
     return claims.warnings() + store_warnings

@@ -31,6 +31,8 @@ class StoreSync:
     loaded: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     unchanged: int = 0
+    replaced: set[str] = field(default_factory=set)  # of `loaded`, those the store held a version of
+    hashes: dict[str, str] = field(default_factory=dict)  # sha256 of the file each graph came from
 
 
 def _stat(path: Path) -> str:
@@ -77,6 +79,9 @@ def _plan(store: ox.Store, wanted: dict[str, Path], sync: StoreSync) -> tuple[li
             sync.unchanged += 1
         else:
             to_load.append(iri)
+            if sha:
+                sync.replaced.add(iri)
+    sync.hashes = {iri: sha for iri, (sha, _) in recorded.items()}
     sync.dropped = sorted(iri for iri in recorded if iri not in wanted)
     return to_load, refreshed
 
@@ -102,6 +107,7 @@ def sync_store(store_dir: Path, wanted: dict[str, Path]) -> StoreSync:
         for iri in to_load:
             _, sha, graph_quads = article_graph(wanted[iri], iri)
             records.extend(_record(iri, sha, _stat(wanted[iri])))
+            sync.hashes[iri] = sha
             yield from graph_quads
 
     if len(to_load) > BULK_ARTICLES:

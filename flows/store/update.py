@@ -1,5 +1,6 @@
 """What a run's end does for the store (called from flows/finalize.py): reconcile the store with the
-published JSON-LD, rebuild the trial views from it, and push it to a SPARQL server when one is set."""
+published JSON-LD, append to the changes feed, rebuild the trial views from it, and push it to a
+SPARQL server when one is set."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from stemwire.flows.output.files import write_text_atomic
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry
 from stemwire.flows.publish.vocabulary import article_iri
+from stemwire.flows.store.changes import append_changes
 from stemwire.flows.store.embedded import sync_store
 from stemwire.flows.store.push import GRAPH_STORE_ENV, push_store
 from stemwire.flows.store.query import EndpointError
@@ -32,10 +34,11 @@ def _push(layout: OutputLayout, url: str) -> list[str]:
     return []
 
 
-def update_store(layout: OutputLayout, published: list[Entry], base_iri: str) -> list[str]:
+def update_store(layout: OutputLayout, published: list[Entry], base_iri: str, now: str) -> list[str]:
     """The run's warnings about the store (an endpoint that could not be reached or refused)."""
     iris = {e.article_id: article_iri(base_iri, e.article_id) for e in published}
-    sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published})
+    sync = sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published})
+    append_changes(layout.changes_dir, base_iri.rstrip("/"), sync, now)
     seen = {iris[e.article_id]: e.modified for e in published}
     write_trial_views(layout.store_dir, layout.trials_dir, layout.trial_summary, seen)
     url = os.environ.get(GRAPH_STORE_ENV, "")
