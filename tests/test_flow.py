@@ -32,10 +32,12 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
         "cell_types.csv",
         "conditions.csv",
         "csv-metadata.json",
+        "datapackage.json",
         "dates.csv",
         "durations.csv",
         "metrics.csv",
         "references.csv",
+        "trial_summary.csv",  # one view of each trial across articles (issue 19)
         "trials.csv",
     ]
     assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"

@@ -21,19 +21,25 @@ def _page_name(number: int) -> str:
     return f"run-{number:06d}.jsonld"
 
 
-def activities(sync: StoreSync, now: str) -> list[dict[str, Any]]:
+def activities(sync: StoreSync, changed_at: dict[str, str], now: str) -> list[dict[str, Any]]:
+    """`changed_at`: when each article's source last changed (its time in the feed, as in the catalog,
+    so that the same sources give the same feed); a withdrawal's time is the run's."""
     items = []
     for iri in sync.loaded:
         kind = "Update" if iri in sync.replaced else "Create"
-        items.append({"type": kind, "object": iri, "published": now, "recordHash": sync.hashes.get(iri, "")})
+        when = changed_at.get(iri) or now
+        items.append({"type": kind, "object": iri, "published": when, "recordHash": sync.hashes.get(iri, "")})
     for iri in sync.dropped:
         items.append({"type": "Delete", "object": iri, "published": now, "recordHash": sync.hashes.get(iri, "")})
     return items
 
 
-def append_changes(changes_dir: Path, base_url: str, sync: StoreSync, now: str) -> int | None:
+def append_changes(
+    changes_dir: Path, base_url: str, sync: StoreSync, changed_at: dict[str, str], now: str
+) -> int | None:
     """Append this run's page (none when nothing changed) and rewrite the index; the page's number."""
-    items = activities(sync, now)
+    items = activities(sync, changed_at, now)
+    now = max(item["published"] for item in items) if items else now
     if not items:
         return None
     index_path = changes_dir / "index.jsonld"

@@ -38,8 +38,8 @@ def update_store(layout: OutputLayout, published: list[Entry], base_iri: str, no
     """The run's warnings about the store (an endpoint that could not be reached or refused)."""
     iris = {e.article_id: article_iri(base_iri, e.article_id) for e in published}
     sync = sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published})
-    append_changes(layout.changes_dir, base_iri.rstrip("/"), sync, now)
     seen = {iris[e.article_id]: e.modified for e in published}
+    append_changes(layout.changes_dir, base_iri.rstrip("/"), sync, seen, now)
     write_trial_views(layout.store_dir, layout.trials_dir, layout.trial_summary, seen)
     url = os.environ.get(GRAPH_STORE_ENV, "")
     return _push(layout, url) if url else []
