@@ -382,5 +382,9 @@ def schema(check: bool = typer.Option(False, help="Only check that the committed
     console.print(f"wrote {SCHEMA_PATH}")
 
 
+from stemwire.flows.store.command import EXAMPLES, query  # noqa: E402  (issue 19; its body lives in flows/store/)
+
+app.command(epilog=EXAMPLES)(query)
+
 if __name__ == "__main__":
     app()

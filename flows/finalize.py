@@ -25,6 +25,7 @@ from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import layout as table_layout
 from stemwire.flows.publish.tables import table_fragment, write_tables
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri, context_document, vocabulary_document
+from stemwire.flows.store.update import update_store
 from stemwire.schemas.families import names
 
 SHIPPED_SCHEMAS = ("shapes.ttl", "article.schema.json")  # copied into OUT/schemas/ for consumers
@@ -126,9 +127,9 @@ def derived_outputs_present(out_dir: Path) -> bool:
     layout = OutputLayout(out_dir)
     tables = [layout.csv_dir / f"{name}.csv" for name in ("articles", *names())]
     needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.datapackage]
-    needed += [layout.report_index, *tables]
+    needed += [layout.report_index, layout.store_dir, *tables]
     needed += [layout.schemas_dir / name for name in SHIPPED_SCHEMAS]
-    return all(path.exists() for path in needed)
+    return all(path.exists() for path in needed) and not layout.store_push_pending.exists()
 
 
 def finalize(
@@ -169,4 +170,6 @@ def finalize(
     latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
-    return claims.warnings()
+    # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run.
+    store_warnings = update_store(layout, published, base_iri, now)
+    return claims.warnings() + store_warnings

@@ -28,6 +28,7 @@ FLOORS = [
         "stemwire.flows.leftovers",
     ],
     ["stemwire.flows.publish"],
+    ["stemwire.flows.store"],
     [
         "stemwire.flows.outcome",
         "stemwire.flows.batch",

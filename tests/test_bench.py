@@ -32,6 +32,10 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
         "peak_memory_mb",
         "peak_memory_mb_4n",
         "peak_rss_sum_mb",
+        "store_quads_per_s",
+        "store_load_ms_per_article",
+        "store_size_mb",
+        "store_size_mb_4n",
     ):
         assert figures[key] > 0, key
     # Marginal rates come from the difference of two run times: at N=4 it may be lost in noise, and then

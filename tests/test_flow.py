@@ -37,6 +37,7 @@ def test_flow_runs_end_to_end(tmp_path: Path) -> None:
         "durations.csv",
         "metrics.csv",
         "references.csv",
+        "trial_summary.csv",  # one view of each trial across articles (issue 19)
         "trials.csv",
     ]
     assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"

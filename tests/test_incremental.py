@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import opencc
+import pyoxigraph
 import pytest
 from typer.testing import CliRunner
 
@@ -21,6 +22,7 @@ from stemwire.flows.output.lock import output_lock
 from stemwire.flows.output.manifest import load_manifest
 from stemwire.flows.quality.checks import validate_output
 from stemwire.flows.run_flow import stemwire_run
+from stemwire.flows.store.embedded import recorded_graphs
 from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -41,12 +43,18 @@ def run(raw: Path, out: Path, **options):
 
 
 def snapshot(out: Path) -> dict[str, str]:
-    """Content hashes of every output a consumer reads (the manifest is the run's own bookkeeping)."""
-    return {
+    """Content hashes of every output a consumer reads (the manifest is the run's own bookkeeping).
+    The graph store's database files are not byte-reproducible: its content stands for them (each
+    graph's IRI and the hash of the file it was loaded from, tests/store_helpers.py checks the rest)."""
+    found = {
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and "state" not in p.parts and p.name != ".stemwire.lock"
+        if p.is_file() and not {"state", "store"} & set(p.relative_to(out).parts) and p.name != ".stemwire.lock"
     }
+    if (out / "store").exists():
+        graphs = recorded_graphs(pyoxigraph.Store.read_only(str(out / "store")))
+        found["store/"] = json.dumps(sorted((iri, sha) for iri, (sha, _) in graphs.items()))
+    return found
 
 
 def assert_consistent(out: Path) -> None:

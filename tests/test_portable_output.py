@@ -10,7 +10,10 @@ import shutil
 import stat
 from pathlib import Path
 
+import pyoxigraph
+
 from stemwire.flows.output.files import write_text_atomic
+from stemwire.flows.store.embedded import recorded_graphs
 from tests.helpers import FIXTURES, publish
 
 ASTRAL_ARTICLE = (
@@ -18,14 +21,21 @@ ASTRAL_ARTICLE = (
     "2025年4月1日，研究团队报告，脐带间充质干细胞治疗膝骨关节炎的1期试验（NCT05123456）纳入了18名患者。\n"
 )
 STATE = "state"  # what a run keeps for itself (sizes, times of the source files): not published
+# The graph store is a database (its files are not byte-reproducible and its bookkeeping holds file
+# times): its content stands for it, each graph's IRI and the hash of the file it came from.
+STORE = "store"
 
 
 def published_files(out: Path) -> dict[str, bytes]:
-    return {
+    found = {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] != STATE and p.name != ".stemwire.lock"
+        if p.is_file() and p.relative_to(out).parts[0] not in (STATE, STORE) and p.name != ".stemwire.lock"
     }
+    if (out / STORE).exists():
+        graphs = recorded_graphs(pyoxigraph.Store.read_only(str(out / STORE)))
+        found[STORE] = repr(sorted((iri, sha) for iri, (sha, _) in graphs.items())).encode()
+    return found
 
 
 def test_files_follow_the_umask(tmp_path) -> None:

@@ -8,6 +8,9 @@ OUT/report/articles/<id>.html its review page; OUT/report/index.html the index
 OUT/csv/*.csv                 the tables, with csv/csv-metadata.json (CSVW) and csv/datapackage.json
 OUT/context.jsonld            the JSON-LD context; OUT/catalog.jsonld the catalog; OUT/vocab.ttl the
                               project's vocabulary; OUT/schemas/ the SHACL shapes and the JSON Schema
+OUT/store/                    the embedded Oxigraph store: one named graph per article (flows/store/)
+OUT/trials/<registry-id>.jsonld one view of each trial across articles, with csv/trial_summary.csv
+OUT/changes/                  the changes feed (ActivityStreams), a page per run
 OUT/errors/<file>.json        why an input could not be published
 OUT/state/manifest.jsonl      what each source file was when last read; state/rows/<id>.json its table rows
 OUT/state/processes.json      the processes the running (or a killed) run started, to end leftovers
@@ -80,7 +83,8 @@ class OutputLayout:
     def folders(self) -> list[Path]:
         """Every folder a run writes files into (where its temporary files may be left behind)."""
         dirs = [self.records_dir, self.jsonld_dir, self.root / "errors", self.csv_dir, self.state_dir, self.rows_dir]
-        return [*dirs, self.report_dir, self.pages_dir, self.text_dir, self.annotations_dir, self.schemas_dir]
+        dirs += [self.report_dir, self.pages_dir, self.text_dir, self.annotations_dir, self.schemas_dir]
+        return [*dirs, self.trials_dir, self.changes_dir]
 
     @property
     def records_dir(self) -> Path:
@@ -130,6 +134,28 @@ class OutputLayout:
     @property
     def report_index(self) -> Path:
         return self.report_dir / "index.html"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / "store"
+
+    @property
+    def store_push_pending(self) -> Path:
+        """Present while the store's last push to a SPARQL server failed."""
+        return self.state_dir / "store-push-pending"
+
+    @property
+    def changes_dir(self) -> Path:
+        """The changes feed: index.jsonld and one page per run that changed something."""
+        return self.root / "changes"
+
+    @property
+    def trials_dir(self) -> Path:
+        return self.root / "trials"
+
+    @property
+    def trial_summary(self) -> Path:
+        return self.csv_dir / "trial_summary.csv"
 
     @property
     def state_dir(self) -> Path:

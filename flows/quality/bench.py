@@ -34,6 +34,7 @@ from rich.table import Table
 
 from stemwire.extractors.article import extract_article
 from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.quality.bench_store import store_figures
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.schemas.validation import record_errors
 
@@ -51,6 +52,7 @@ TARGETS = {
     "first_record_s": 8.0,
     "peak_memory_mb": 500.0,
     "memory_growth_4n": 0.10,
+    "store_share_of_e2e": 0.15,  # issue 19: the store adds at most 15% to end-to-end time
 }
 ABOVE = {"bare_articles_per_s", "bare_mchars_per_s", "scaling_all_cores", "e2e_share_of_bare_times_workers"}
 
@@ -189,6 +191,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
             os.link(path, raw4 / path.name)
         write_corpus(raw4, 3 * articles, start=articles)
         scaled = _run_child(raw4, root / "out4n", 1, cores)
+        store = store_figures(root / f"out-{cores}w", root / "out4n", every["rate"])
 
     main = every["large"]
     bare_rate = articles / bare_cpu
@@ -216,6 +219,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         "peak_memory_mb_4n": scaled["peak_memory_mb"],
         "memory_growth_4n": scaled["peak_memory_mb"] / main["peak_memory_mb"] - 1,
         "peak_rss_sum_mb": main["peak_rss_mb"],
+        **store,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -253,6 +257,11 @@ SHOWN = [
     ("peak memory at 4N, MB (PSS)", "peak_memory_mb_4n"),
     ("memory growth N -> 4N", "memory_growth_4n"),
     ("peak RSS summed over the processes at N, MB", "peak_rss_sum_mb"),
+    ("store: fresh load, quads/s", "store_quads_per_s"),
+    ("store: fresh load, ms per article", "store_load_ms_per_article"),
+    ("store: size at N, MB", "store_size_mb"),
+    ("store: size at 4N, MB", "store_size_mb_4n"),
+    ("store: load / end-to-end time per article", "store_share_of_e2e"),
 ]
 
 
