@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stemwire.flows.output.files import write_json_atomic, write_text_atomic
+from stemwire.flows.publish.tables import cell
 from stemwire.flows.publish.vocabulary import SW
 from stemwire.flows.store.query import query_store
 
@@ -95,7 +96,8 @@ def summary_rows(views: list[TrialView]) -> list[list[str]]:
             for value, assertions in sorted(values.items()):
                 first, last = _span(assertions)
                 articles = " ".join(sorted(a for a, _ in assertions))
-                rows.append([view.registry_id, attribute, status, value, articles, first, last])
+                # the same formula guard as the other tables: values come from web text
+                rows.append([cell(v) for v in (view.registry_id, attribute, status, value, articles, first, last)])
     return rows
 
 
