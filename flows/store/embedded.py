@@ -24,6 +24,7 @@ FILE_STAT = ox.NamedNode(SW + "graphFileStat")
 # Above this many articles a load streams through bulk_extend (not transactional, but much faster and
 # flat in memory); below it one transactional extend is cheaper than writing new files.
 BULK_ARTICLES = 50
+BULK_CHUNK = 50
 
 
 @dataclass
@@ -103,15 +104,18 @@ def sync_store(store_dir: Path, wanted: dict[str, Path]) -> StoreSync:
             store.remove_graph(graph)
     records: list[ox.Quad] = []
 
-    def quads() -> Iterator[ox.Quad]:
-        for iri in to_load:
+    def quads(iris: list[str] = to_load) -> Iterator[ox.Quad]:
+        for iri in iris:
             _, sha, graph_quads = article_graph(wanted[iri], iri)
             records.extend(_record(iri, sha, _stat(wanted[iri])))
             sync.hashes[iri] = sha
             yield from graph_quads
 
     if len(to_load) > BULK_ARTICLES:
-        store.bulk_extend(quads())
+        # Oxigraph's bulk loader holds what it is given in memory until it writes: one call per chunk
+        # keeps a 2,000-article first run from holding every quad at once.
+        for start in range(0, len(to_load), BULK_CHUNK):
+            store.bulk_extend(quads(to_load[start : start + BULK_CHUNK]))
     elif to_load:
         store.extend(list(quads()))
     if to_load or refreshed:
