@@ -35,13 +35,13 @@ class ApiServerError(RuntimeError):
     pass
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
 
 
-def _healthy(api_url: str) -> bool:
+def healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
             return bool(response.status == 200)
@@ -109,7 +109,7 @@ class RunApiServer:
         return self
 
     def _launch(self) -> None:
-        port = _free_port()
+        port = free_port()
         self.api_url = f"http://{HOST}:{port}/api"
         env = {**os.environ, "PREFECT_UI_ENABLED": "false"}
         self.process = subprocess.Popen(
@@ -138,7 +138,7 @@ class RunApiServer:
             return self.api_url
         deadline = time.monotonic() + timeout_s
         attempts = 1
-        while not _healthy(self.api_url):
+        while not healthy(self.api_url):
             assert self.process is not None
             if self.process.poll() is not None:
                 if attempts < PORT_ATTEMPTS:  # the free port was taken meanwhile: try another

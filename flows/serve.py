@@ -11,20 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from stemwire.flows.api_server import HOST, free_port, healthy
 from stemwire.flows.environment import DEFAULTS
 
-HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 120.0
 CATCH_UP_DELAY_S = 3.0
 # A scheduling server needs the background services a one-shot run turns off; loops run often
@@ -41,20 +38,6 @@ class ServerError(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def local_server(port: int | None = None) -> Iterator[str]:
     """Start a Prefect server on loopback; yield its API URL; stop it on the way out."""
@@ -66,7 +49,7 @@ def local_server(port: int | None = None) -> Iterator[str]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(api_url):
+        while not healthy(api_url):
             if process.poll() is not None:
                 detail = process.stderr.read().decode("utf-8", "replace")[-800:] if process.stderr else ""
                 raise ServerError(f"prefect server exited with status {process.returncode}: {detail}")
