@@ -165,7 +165,8 @@ def _marginal(root: Path, half: Path, full: Path, n_half: int, n_full: int, work
     rate = (n_full - n_half) / extra_s if extra_s > 0 else None
     return {
         "rate": rate,
-        "startup_s": small["run_s"] - n_half / rate if rate else None,
+        # a start-up at or below zero is the marginal rate's noise (tiny N), not a figure
+        "startup_s": startup if rate and (startup := small["run_s"] - n_half / rate) > 0 else None,
         "large": large,
     }
 

@@ -15,10 +15,14 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.store.query import EndpointError, Result, description, named_queries, query_endpoint, query_store
 
 ENDPOINT_ENV = "STEMWIRE_SPARQL_ENDPOINT"
-EXAMPLES = (
-    "Examples:  stemwire query --list;  stemwire query trials-by-cell-type --out output;  "
-    "stemwire query my.rq --format csv"
-)
+EXAMPLES = """Example:  stemwire query trials-by-cell-type --out output
+
+More:
+
+    stemwire query --list
+
+    stemwire query my.rq --format csv
+"""
 
 
 def _print(result: Result, output_format: str) -> None:
