@@ -85,6 +85,16 @@ def run(
     as_json: bool = typer.Option(
         False, "--json", help="Print the summary as one JSON object (schemas/run-summary.schema.json)."
     ),
+    store: bool = typer.Option(
+        True,
+        "--store/--no-store",
+        help="Keep the embedded graph store, trial views and changes feed; --no-store publishes the files only (the next run that keeps them catches up).",
+    ),
+    sparql_endpoint: str = typer.Option(
+        None,
+        envvar="STEMWIRE_GRAPH_STORE",
+        help="Also push the article graphs to this SPARQL 1.1 Graph Store URL (user and password from STEMWIRE_SPARQL_USER and STEMWIRE_SPARQL_PASSWORD).",
+    ),
 ) -> None:
     """Run the Prefect flow over what is new, changed or deleted in RAW and publish into OUT."""
     started = time.monotonic()
@@ -93,6 +103,9 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     require_absolute_iri(base_iri)
     require_writable_output(out)
+    if sparql_endpoint and not store:
+        err_console.print("[red]error:[/red] --sparql-endpoint pushes from the store: it cannot go with --no-store")
+        raise typer.Exit(EXIT_USAGE)
     from stemwire.flows.output.lock import OutputBusy, output_lock
 
     try:  # a clear message before Prefect starts; the flow takes the lock for itself
@@ -118,6 +131,8 @@ def run(
         dask=dask,
         dask_address=dask_address,
         progress=not (quiet or as_json),
+        store=store,
+        sparql_endpoint=sparql_endpoint,
     )
     if as_json:
         from stemwire.flows.summary_report import summary_report
@@ -232,77 +247,6 @@ def extract(
         raise typer.Exit(1 if jsonl else 2)
 
 
-_EVAL_EXAMPLES = """Example:  stemwire eval --gold ../shared/corpus/dev --raw ../shared/corpus/dev
-
-More:
-
-    stemwire eval --suite ../shared/external/recognizers-text/cases.jsonl
-"""
-
-
-@app.command(name="eval", epilog=_EVAL_EXAMPLES)
-def evaluate_command(
-    gold: Path = typer.Option(None, help="Folder of *.gold.json files."),
-    raw: Path = typer.Option(None, help="Folder of the articles (default: the gold folder)."),
-    suite: Path = typer.Option(
-        None, help="A time-expression test suite (cases.jsonl): its figures per type and category, in both scripts."
-    ),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="List missed and unexpected facts."),
-) -> None:
-    """Extract the gold set's articles and print precision, recall and F1 per fact type."""
-    from stemwire.flows.quality.evaluate import evaluate, extract_folder
-
-    if gold is None and suite is None:
-        err_console.print("[red]error:[/red] give --gold DIR, --suite FILE, or both")
-        raise typer.Exit(2)
-    if suite is not None:
-        _print_suite(suite, verbose)
-    if gold is None:
-        return
-    if not gold.is_dir() or not any(gold.glob("*.gold.json")):
-        err_console.print(f"[red]error:[/red] {gold}: no *.gold.json files there")
-        raise typer.Exit(2)
-    raw_dir = raw or gold
-    records, skipped = extract_folder(raw_dir)
-    for reason in skipped:
-        err_console.print(f"[yellow]skipped[/yellow] {reason}")
-    result = evaluate(gold, records, raw_dir)
-    table = Table(title="extraction against gold")
-    for column in ("type", "tp", "fp", "fn", "precision", "recall", "F1", "attributes"):
-        table.add_column(column, justify="left" if column == "type" else "right")
-    for kind, score in [*result.scores.items(), ("micro", result.micro)]:
-        table.add_row(
-            kind,
-            str(score.tp),
-            str(score.fp),
-            str(score.fn),
-            f"{score.precision:.3f}",
-            f"{score.recall:.3f}",
-            f"{score.f1:.3f}",
-            f"{score.attr_ok}/{score.attr_total}" if score.attr_total else "-",
-        )
-    console.print(table)
-    console.print(f"offsets: {result.offsets_wrong} wrong of {result.offsets_checked} checked")
-    if verbose:
-        for kind, score in result.scores.items():
-            for missed in score.missed:
-                console.print(f"missed {kind} {missed}", markup=False)
-            for extra in score.unexpected:
-                console.print(f"unexpected {kind} {extra}", markup=False)
-
-
-def _print_suite(suite: Path, verbose: bool) -> None:
-    from stemwire.flows.quality.time_suite import suite_report
-
-    if not suite.is_file():
-        err_console.print(f"[red]error:[/red] {suite}: no such suite file")
-        raise typer.Exit(2)
-    table, misses = suite_report(suite)
-    console.print(table)
-    for miss in misses if verbose else []:
-        console.print(miss, markup=False)
-
-
 def _require_output(out: Path) -> None:
     from stemwire.flows.output.layout import OutputLayout
 
@@ -382,8 +326,10 @@ def schema(check: bool = typer.Option(False, help="Only check that the committed
     console.print(f"wrote {SCHEMA_PATH}")
 
 
+from stemwire.flows.quality.eval_command import EVAL_EXAMPLES, evaluate_command  # noqa: E402
 from stemwire.flows.store.command import EXAMPLES, query  # noqa: E402  (issue 19; its body lives in flows/store/)
 
+app.command(name="eval", epilog=EVAL_EXAMPLES)(evaluate_command)
 app.command(epilog=EXAMPLES)(query)
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def run_flow_command(
     dask: bool,
     dask_address: str | None,
     progress: bool = True,
+    store: bool = True,
+    sparql_endpoint: str | None = None,
 ) -> Any:
     """The run's summary; a stop, a busy OUT or an operational error ends the command (typer.Exit)."""
     configure_prefect_environment()
@@ -84,6 +86,8 @@ def run_flow_command(
                     workers=workers,
                     article_timeout=article_timeout,
                     server_pid=server.pid,
+                    store=store,
+                    sparql_endpoint=sparql_endpoint,
                 )
         except OutputBusy as exc:
             err_console.print(f"[red]busy:[/red] {exc}")

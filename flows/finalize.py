@@ -122,14 +122,19 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
     return layout.report_index
 
 
-def derived_outputs_present(out_dir: Path) -> bool:
-    """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt)."""
+def derived_outputs_present(out_dir: Path, store: bool = True) -> bool:
+    """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt) and,
+    when the run keeps the store, whether the store is in step and pushed."""
     layout = OutputLayout(out_dir)
     tables = [layout.csv_dir / f"{name}.csv" for name in ("articles", *names())]
     needed = [layout.context, layout.vocabulary, layout.catalog, layout.csv_metadata, layout.datapackage]
-    needed += [layout.report_index, layout.store_dir, *tables]
+    needed += [layout.report_index, *tables]
     needed += [layout.schemas_dir / name for name in SHIPPED_SCHEMAS]
-    return all(path.exists() for path in needed) and not layout.store_push_pending.exists()
+    if store:
+        needed.append(layout.store_dir)
+        if layout.store_push_pending.exists() or layout.store_behind.exists():
+            return False
+    return all(path.exists() for path in needed)
 
 
 def finalize(
@@ -139,6 +144,8 @@ def finalize(
     base_iri: str = DEFAULT_BASE_IRI,
     bom: bool = False,
     now: str | None = None,
+    store: bool = True,
+    sparql_endpoint: str | None = None,
 ) -> list[str]:
     """Withdraw deleted articles, link duplicates, rebuild the tables and the catalog, and the report's
     index (article pages are written as articles are published; any missing is written here). Returns
@@ -170,6 +177,11 @@ def finalize(
     latest = max((e.withdrawn_at or e.modified for e in listed), default=None)
     write_chunks_atomic(layout.catalog, catalog_chunks(entries, base_iri, latest))
     write_report(out_dir, manifest, changed=set())
-    # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run.
-    store_warnings = update_store(layout, published, base_iri, now)
+    # The embedded graph store (issue 19): reconciled with the published JSON-LD on every run but
+    # one that opts out, which leaves a mark so that the next run that keeps it catches up.
+    if not store:
+        write_text_atomic(layout.store_behind, f"the run of {now} published without updating the store\n")
+        return claims.warnings()
+    store_warnings = update_store(layout, published, base_iri, now, sparql_endpoint)
+    layout.store_behind.unlink(missing_ok=True)
     return claims.warnings() + store_warnings

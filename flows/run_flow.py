@@ -26,11 +26,13 @@ from stemwire.flows.finalize import derived_outputs_present, finalize
 from stemwire.flows.leftovers import end_leftovers, forget_processes, record_processes
 from stemwire.flows.outcome import batches, remember, unpack
 from stemwire.flows.output.inventory import SETTLE_SECONDS, Inventory, take_inventory
+from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.lock import OutputBusy, output_lock
 from stemwire.flows.output.manifest import Manifest, load_manifest, save_manifest
 from stemwire.flows.prefect_reporting import final_state, log_batch, name_run, report_run, skipped
 from stemwire.flows.progress import RunProgress, report
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
+from stemwire.flows.store.live import LiveStore
 from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
 
 T = TypeVar("T")
@@ -62,9 +64,17 @@ def extract_batch(
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def publish_tables(
-    out_dir: Path, manifest: Manifest, inventory: Inventory, base_iri: str, bom: bool
+    out_dir: Path,
+    manifest: Manifest,
+    inventory: Inventory,
+    base_iri: str,
+    bom: bool,
+    store: bool,
+    sparql_endpoint: str | None,
 ) -> tuple[Manifest, list[str]]:
-    warnings = finalize(out_dir, manifest, inventory, base_iri, bom)  # cross-article conflicts (issue 18)
+    warnings = finalize(
+        out_dir, manifest, inventory, base_iri, bom, store=store, sparql_endpoint=sparql_endpoint
+    )  # cross-article conflicts (issue 18)
     return manifest, warnings
 
 
@@ -84,11 +94,15 @@ def stemwire_run(
     article_timeout: float = DEFAULT_ARTICLE_TIMEOUT,
     server_pid: int | None = None,
     skip_if_busy: bool = False,
+    store: bool = True,
+    sparql_endpoint: str | None = None,
 ) -> Any:
     """`workers`: how many batches the task runner runs at once (the size of its pool).
     `article_timeout`: each article's wall-clock budget in seconds (0: none). `server_pid`: the Prefect
     server this run started, if any (flows/leftovers.py ends it should this run be killed).
     `skip_if_busy`: another run holding OUT makes this one a Skipped run (serve) instead of an error.
+    `store`: keep the embedded graph store, the trial views and the changes feed (flows/store/).
+    `sparql_endpoint`: a Graph Store Protocol URL to push the store to (default: $STEMWIRE_GRAPH_STORE).
     Returns the RunSummary (Prefect hands the data of a CompletedWithFailures state to the caller)."""
     with ExitStack() as stack:
         try:
@@ -117,7 +131,7 @@ def stemwire_run(
             inventory.unchanged = []
         new = sum(1 for path in inventory.to_read if path.name not in manifest.entries)
         name_run(raw_dir, new, len(inventory.to_read) - new, len(inventory.deleted))
-        if not inventory.changes and manifest.tables_current and derived_outputs_present(out_dir):
+        if not inventory.changes and manifest.tables_current and derived_outputs_present(out_dir, store):
             close_summary(summary, inventory, manifest)
             report_run(summary, out_dir)
             return final_state(summary)
@@ -131,6 +145,7 @@ def stemwire_run(
         todo = deque(batches(items, size))
         progress = RunProgress(total=len(items))
         report(progress)
+        live = stack.enter_context(LiveStore(OutputLayout(out_dir), base_iri)) if store else None
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < IN_FLIGHT_PER_WORKER * max(1, workers):
@@ -145,7 +160,13 @@ def stemwire_run(
             progress.failed += sum(1 for o in extracted if not o.ok)
             report(progress)
             log_batch(progress.done, progress.total, extracted)
-        manifest, summary.warnings = publish_tables(out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom)
+            if live is not None:
+                live.published(o.article_id for o in extracted if o.ok)  # while workers extract the next
+        if live is not None:
+            live.close()
+        manifest, summary.warnings = publish_tables(
+            out_dir, _opaque(manifest), _opaque(inventory), base_iri, bom, store, sparql_endpoint
+        )
         close_summary(summary, inventory, manifest)
         manifest.tables_current = True
         save_manifest(out_dir, manifest)

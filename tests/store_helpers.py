@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import load_manifest
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri
-from stemwire.flows.store.embedded import BOOKKEEPING, recorded_graphs
+from stemwire.flows.store.bookkeeping import BOOKKEEPING, recorded_graphs
 from stemwire.flows.store.graphs import article_graph, file_sha256
 
 

@@ -40,7 +40,12 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
         assert figures[key] > 0, key
     # Marginal rates come from the difference of two run times: at N=4 it may be lost in noise, and then
     # the figure is absent ("-"), never negative or made up.
-    for key in ("e2e_articles_per_s_1_worker", "e2e_articles_per_s_all_workers", "startup_s_1_worker"):
+    for key in (
+        "e2e_articles_per_s_1_worker",
+        "e2e_articles_per_s_all_workers",
+        "e2e_articles_per_s_no_store",
+        "startup_s_1_worker",
+    ):
         assert figures[key] is None or figures[key] > 0, key
     # Memory is the run's whole process tree: Prefect's server and the workers are in it.
     assert figures["peak_memory_mb"] > 150

@@ -22,7 +22,7 @@ from stemwire.flows.output.lock import output_lock
 from stemwire.flows.output.manifest import load_manifest
 from stemwire.flows.quality.checks import validate_output
 from stemwire.flows.run_flow import stemwire_run
-from stemwire.flows.store.embedded import recorded_graphs
+from stemwire.flows.store.bookkeeping import recorded_graphs
 from tests.helpers import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

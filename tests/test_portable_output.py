@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph
 
 from stemwire.flows.output.files import write_text_atomic
-from stemwire.flows.store.embedded import recorded_graphs
+from stemwire.flows.store.bookkeeping import recorded_graphs
 from tests.helpers import FIXTURES, publish
 
 ASTRAL_ARTICLE = (

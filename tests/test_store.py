@@ -17,7 +17,8 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.flows.run_flow import stemwire_run
-from stemwire.flows.store.embedded import forget_graph, recorded_graphs, sync_store
+from stemwire.flows.store.bookkeeping import forget_graph, recorded_graphs
+from stemwire.flows.store.embedded import sync_store
 from tests.store_helpers import assert_store_matches
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

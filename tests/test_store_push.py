@@ -66,8 +66,9 @@ def test_unreachable_then_pushed_and_the_server_answers_as_the_store(
     layout = OutputLayout(out)
     assert layout.store_push_pending.exists() and len(list(layout.jsonld_dir.glob("*.jsonld"))) == 2
 
-    monkeypatch.setenv(GRAPH_STORE_ENV, f"{server}/store")
-    summary = stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)  # nothing changed: only the push
+    monkeypatch.delenv(GRAPH_STORE_ENV)  # from here on as `stemwire run --sparql-endpoint URL` passes it
+    endpoint = f"{server}/store"
+    summary = stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, sparql_endpoint=endpoint)  # only the push
     assert not [w for w in summary.warnings if "graph store" in w] and not layout.store_push_pending.exists()
     for name, text in named_queries().items():
         local = query_store(layout.store_dir, text)
@@ -75,6 +76,6 @@ def test_unreachable_then_pushed_and_the_server_answers_as_the_store(
         assert (remote.columns, sorted(remote.rows)) == (local.columns, sorted(local.rows)), name
 
     (raw / "knee-trial-second.txt").unlink()  # withdrawn: its graph leaves the server too
-    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, sparql_endpoint=endpoint)
     remote = query_endpoint(f"{server}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert remote.rows == [["https://stemwire.example.org/article/knee-trial-first"]]

@@ -145,6 +145,12 @@ class OutputLayout:
         return self.state_dir / "store-push-pending"
 
     @property
+    def store_behind(self) -> Path:
+        """Present while the store, the trial views and the changes feed lag the published files
+        (a run with --no-store published after the last run that kept them)."""
+        return self.state_dir / "store-behind"
+
+    @property
     def changes_dir(self) -> Path:
         """The changes feed: index.jsonld and one page per run that changed something."""
         return self.root / "changes"

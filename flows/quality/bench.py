@@ -12,7 +12,10 @@ On a synthetic corpus of N articles (flows/quality/synthetic.py) it measures, ea
   memory      peak memory of the run's whole process tree (the run, its workers, Prefect's server),
               sampled every 50 ms, at N and at 4N articles, as proportional set size (each shared
               page counted once over the tree), with the RSS sum beside it;
-  first record  time from starting the process to the first record on disk.
+  first record  time from starting the process to the first record on disk;
+  store       a fresh load of the N run's graphs timed alone, the store's size at N and 4N, and what it
+              adds to end-to-end time: the marginal rate with one worker per core, with and without
+              the store (`--no-store`).
 """
 
 from __future__ import annotations
@@ -118,7 +121,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     return pss, rss
 
 
-def _run_child(raw: Path, out: Path, reruns: int, workers: int) -> dict[str, Any]:
+def _run_child(raw: Path, out: Path, reruns: int, workers: int, store: bool = True) -> dict[str, Any]:
     """`stemwire run` in a fresh process (bench_child): its figures, its process tree's peak memory,
     and when its first record appeared after the process started."""
     command = [
@@ -129,6 +132,7 @@ def _run_child(raw: Path, out: Path, reruns: int, workers: int) -> dict[str, Any
         str(out),
         str(reruns),
         str(workers),
+        *([] if store else ["no-store"]),
     ]
     started = time.time()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
@@ -157,10 +161,13 @@ def _run_child(raw: Path, out: Path, reruns: int, workers: int) -> dict[str, Any
     return figures
 
 
-def _marginal(root: Path, half: Path, full: Path, n_half: int, n_full: int, workers: int) -> dict[str, Any]:
+def _marginal(
+    root: Path, half: Path, full: Path, n_half: int, n_full: int, workers: int, store: bool = True
+) -> dict[str, Any]:
     """Articles per second beyond start-up with `workers` workers, from runs over two corpus sizes."""
-    small = _run_child(half, root / f"out-{workers}w-half", 0, workers)
-    large = _run_child(full, root / f"out-{workers}w", 1, workers)
+    name = f"out-{workers}w" + ("" if store else "-no-store")
+    small = _run_child(half, root / f"{name}-half", 0, workers, store)
+    large = _run_child(full, root / name, 1, workers, store)
     extra_s = large["run_s"] - small["run_s"]
     rate = (n_full - n_half) / extra_s if extra_s > 0 else None
     return {
@@ -187,12 +194,13 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         bare, bare_cpu = _bare_seconds(paths)
         one = _marginal(root, half, raw, n_half, articles, 1)
         every = _marginal(root, half, raw, n_half, articles, cores) if cores > 1 else one
+        no_store = _marginal(root, half, raw, n_half, articles, cores, store=False)
         raw4.mkdir(parents=True, exist_ok=True)
         for path in paths:  # 4N: the same N files plus 3N new ones
             os.link(path, raw4 / path.name)
         write_corpus(raw4, 3 * articles, start=articles)
         scaled = _run_child(raw4, root / "out4n", 1, cores)
-        store = store_figures(root / f"out-{cores}w", root / "out4n", every["rate"])
+        store = store_figures(root / f"out-{cores}w", root / "out4n", every["rate"], no_store["rate"])
 
     main = every["large"]
     bare_rate = articles / bare_cpu
@@ -262,7 +270,8 @@ SHOWN = [
     ("store: fresh load, ms per article", "store_load_ms_per_article"),
     ("store: size at N, MB", "store_size_mb"),
     ("store: size at 4N, MB", "store_size_mb_4n"),
-    ("store: load / end-to-end time per article", "store_share_of_e2e"),
+    ("end to end without the store (--no-store), articles/s", "e2e_articles_per_s_no_store"),
+    ("store: end-to-end time it adds", "store_share_of_e2e"),
 ]
 
 

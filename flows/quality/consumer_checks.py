@@ -49,7 +49,12 @@ def vocabulary_declared(out_dir: Path, graph: Graph) -> Check:
     if not layout.vocabulary.exists():
         return Check(check.name, problems=["vocab.ttl is missing"])
     declared = {str(s) for s in Graph().parse(layout.vocabulary, format="turtle").subjects()}
-    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
+    views = Graph()  # the trial views (flows/store/trial_view.py) speak our vocabulary too
+    for path in sorted(layout.trials_dir.glob("*.jsonld")) if layout.trials_dir.is_dir() else []:
+        views.parse(path, format="json-ld")
+    used = set()
+    for g in (graph, views):
+        used |= {str(p) for p in g.predicates()} | {str(o) for o in g.objects(None, RDF.type)}
     ours = sorted(t for t in used if t.startswith(SW))
     check.checked = len(ours)
     check.problems = [f"{t} is not declared" for t in ours if t not in declared]

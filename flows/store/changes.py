@@ -2,6 +2,10 @@
 run (OUT/changes/run-<n>.jsonld), each page the articles a run created, updated and withdrew, with
 the time and the hash of the JSON-LD file the article's graph came from. A consumer polls the index
 and reads only the pages after the last it saw.
+
+The changes come from the store's bookkeeping (flows/store/bookkeeping.py), where each load and
+withdrawal leaves one until a page announces it: a run killed before its page announces its changes
+in the next run's page, so every change reaches the feed at least once.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from stemwire.flows.output.files import write_json_atomic
 from stemwire.flows.publish.vocabulary import SW
-from stemwire.flows.store.embedded import StoreSync
+from stemwire.flows.store.bookkeeping import clear_pending, pending_changes
 
 CONTEXT: list[Any] = ["https://www.w3.org/ns/activitystreams", {"sw": SW, "recordHash": "sw:graphSha256"}]
 
@@ -21,24 +27,26 @@ def _page_name(number: int) -> str:
     return f"run-{number:06d}.jsonld"
 
 
-def activities(sync: StoreSync, changed_at: dict[str, str], now: str) -> list[dict[str, Any]]:
-    """`changed_at`: when each article's source last changed (its time in the feed, as in the catalog,
-    so that the same sources give the same feed); a withdrawal's time is the run's."""
+def activities(waiting: dict[str, tuple[str, str]], changed_at: dict[str, str], now: str) -> list[dict[str, Any]]:
+    """`waiting`: {article IRI: (kind, sha256)}. `changed_at`: when each article's source last changed
+    (its time in the feed, as in the catalog, so that the same sources give the same feed); a
+    withdrawal's time is the run's. Creations and updates first, then withdrawals, each by IRI."""
+    order = sorted(waiting, key=lambda iri: (waiting[iri][0] == "Delete", iri))
     items = []
-    for iri in sync.loaded:
-        kind = "Update" if iri in sync.replaced else "Create"
-        when = changed_at.get(iri) or now
-        items.append({"type": kind, "object": iri, "published": when, "recordHash": sync.hashes.get(iri, "")})
-    for iri in sync.dropped:
-        items.append({"type": "Delete", "object": iri, "published": now, "recordHash": sync.hashes.get(iri, "")})
+    for iri in order:
+        kind, sha = waiting[iri]
+        when = now if kind == "Delete" else changed_at.get(iri) or now
+        items.append({"type": kind, "object": iri, "published": when, "recordHash": sha})
     return items
 
 
 def append_changes(
-    changes_dir: Path, base_url: str, sync: StoreSync, changed_at: dict[str, str], now: str
+    changes_dir: Path, base_url: str, store: ox.Store, changed_at: dict[str, str], now: str
 ) -> int | None:
-    """Append this run's page (none when nothing changed) and rewrite the index; the page's number."""
-    items = activities(sync, changed_at, now)
+    """Append a page of the changes the store holds unannounced (none when there are none), rewrite
+    the index, then mark them announced; the page's number."""
+    waiting = pending_changes(store)
+    items = activities(waiting, changed_at, now)
     now = max(item["published"] for item in items) if items else now
     if not items:
         return None
@@ -74,4 +82,6 @@ def append_changes(
         "sw:pages": pages,
     }
     write_json_atomic(index_path, index, durable=False)
+    clear_pending(store, list(waiting))
+    store.flush()
     return pages

@@ -1,29 +1,26 @@
 """Keep the embedded store (OUT/store/) in step with the published JSON-LD files.
 
-One named graph per article, named by the article's IRI. Beside the article graphs, the bookkeeping
-graph records for each article graph the sha256 of the file it was loaded from and the file's size
-and modification time. The record is removed before its graph is touched and written only after the
-graph is flushed in full, so "recorded" always means "complete": a run killed at any point leaves
-graphs that are either recorded and complete or unrecorded, and the next reconcile reloads the latter.
+One named graph per article, named by the article's IRI; the bookkeeping graph says which graphs are
+complete and which changes the feed has yet to announce (flows/store/bookkeeping.py). A run loads the
+graphs of the articles it publishes while it runs (GraphLoader, fed batch by batch by the flow), and
+reconciles the whole store at its end (sync_store): graphs of files changed behind its back, left
+half-loaded by a killed run, or of withdrawn articles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from stemwire.flows.publish.vocabulary import SW
-from stemwire.flows.store.graphs import article_graph, file_sha256
+from stemwire.flows.store import bookkeeping as books
+from stemwire.flows.store.bookkeeping import BOOKKEEPING
+from stemwire.flows.store.graphs import article_nquads, file_sha256
 
-BOOKKEEPING = ox.NamedNode("urn:stemwire:store")
-SHA256 = ox.NamedNode(SW + "graphSha256")
-FILE_STAT = ox.NamedNode(SW + "graphFileStat")
-# Above this many articles a load streams through bulk_extend (not transactional, but much faster and
-# flat in memory); below it one transactional extend is cheaper than writing new files.
-BULK_ARTICLES = 50
+# Oxigraph's bulk loader holds what one call is given in memory and pays a fixed cost per call (it
+# writes and ingests sorted files): a few dozen articles per call is the cheap middle.
 BULK_CHUNK = 50
 
 
@@ -32,96 +29,103 @@ class StoreSync:
     loaded: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     unchanged: int = 0
-    replaced: set[str] = field(default_factory=set)  # of `loaded`, those the store held a version of
-    hashes: dict[str, str] = field(default_factory=dict)  # sha256 of the file each graph came from
 
 
-def _stat(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
+class GraphLoader:
+    """Loads article graphs into an open store, BULK_CHUNK articles per bulk load."""
 
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.recorded = books.recorded_graphs(store)
+        self.waiting = books.pending_changes(store)
+        self.held = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != BOOKKEEPING}
+        self.queue: list[tuple[str, Path]] = []
+        self.sync = StoreSync()
 
-def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
-    """{article IRI: (sha256, file stat)} of every graph the store holds in full."""
-    query = f"SELECT ?g ?sha ?stat WHERE {{ GRAPH {BOOKKEEPING} {{ ?g {SHA256} ?sha ; {FILE_STAT} ?stat }} }}"
-    rows = store.query(query)
-    assert isinstance(rows, ox.QuerySolutions)
-    return {row["g"].value: (row["sha"].value, row["stat"].value) for row in rows}
-
-
-def forget_graph(store: ox.Store, iri: str) -> None:
-    """Remove the graph's record (what was pushed of it, flows/store/push.py, is kept)."""
-    graph = ox.NamedNode(iri)
-    for predicate in (SHA256, FILE_STAT):
-        for quad in list(store.quads_for_pattern(graph, predicate, None, BOOKKEEPING)):
-            store.remove(quad)
-
-
-def _record(iri: str, sha: str, stat: str) -> list[ox.Quad]:
-    graph = ox.NamedNode(iri)
-    return [
-        ox.Quad(graph, SHA256, ox.Literal(sha), BOOKKEEPING),
-        ox.Quad(graph, FILE_STAT, ox.Literal(stat), BOOKKEEPING),
-    ]
-
-
-def _plan(store: ox.Store, wanted: dict[str, Path], sync: StoreSync) -> tuple[list[str], list[ox.Quad]]:
-    """The graphs to (re)load, and the records to refresh of files touched but not changed."""
-    recorded = recorded_graphs(store)
-    to_load, refreshed = [], []
-    for iri, path in wanted.items():
-        stat = _stat(path)
-        sha, old_stat = recorded.get(iri, ("", ""))
+    def current(self, iri: str, path: Path) -> bool:
+        """Whether the store holds the graph of this very file (its hash is read only if its stat moved)."""
+        sha, old_stat = self.recorded.get(iri, ("", ""))
+        if not sha:
+            return False
+        stat = books.file_stat(path)
         if old_stat == stat:
-            sync.unchanged += 1
-        elif sha and sha == file_sha256(path):
-            forget_graph(store, iri)
-            refreshed += _record(iri, sha, stat)
-            sync.unchanged += 1
-        else:
-            to_load.append(iri)
-            if sha:
-                sync.replaced.add(iri)
-    sync.hashes = {iri: sha for iri, (sha, _) in recorded.items()}
-    sync.dropped = sorted(iri for iri in recorded if iri not in wanted)
-    return to_load, refreshed
+            return True
+        if sha != file_sha256(path):
+            return False
+        # Touched, not changed: only the record's stat is refreshed.
+        books.forget_graph(self.store, iri)
+        self.store.extend(books.record(iri, sha, stat))
+        self.recorded[iri] = (sha, stat)
+        return True
+
+    def add(self, iri: str, path: Path) -> None:
+        if self.current(iri, path):
+            self.sync.unchanged += 1
+            return
+        self.queue.append((iri, path))
+        if len(self.queue) >= BULK_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        chunk, self.queue = self.queue, []
+        if not chunk:
+            return
+        store, kinds = self.store, {}
+        for iri, _ in chunk:
+            kinds[iri] = books.change_on_load(iri, self.recorded, self.waiting)
+            books.forget_graph(store, iri)
+            books.clear_pending(store, [iri])
+            old_sha = self.recorded.pop(iri, ("", ""))[0] or self.waiting.get(iri, ("", ""))[1]
+            store.extend(books.pending(iri, kinds[iri], old_sha))
+            if iri in self.held:
+                store.remove_graph(ox.NamedNode(iri))
+        store.flush()
+        parts, records = [], []
+        for iri, path in chunk:
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            parts.append(article_nquads(data, iri))
+            records += books.record(iri, sha, books.file_stat(path)) + books.pending(iri, kinds[iri], sha)
+            self.recorded[iri] = (sha, books.file_stat(path))
+            self.waiting[iri] = (kinds[iri], sha)
+        store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        books.clear_pending(store, [iri for iri, _ in chunk])
+        store.extend(records)  # the records last: see flows/store/bookkeeping.py
+        store.flush()
+        self.held.update(iri for iri, _ in chunk)
+        self.sync.loaded += [iri for iri, _ in chunk]
+
+    def drop_all_but(self, wanted: set[str]) -> None:
+        """Remove every graph but those of `wanted`: withdrawn articles, graphs a killed run left
+        half-loaded (no record vouches for them), and strays."""
+        self.flush()
+        store = self.store
+        waiting = {iri for iri, (kind, _) in self.waiting.items() if kind != "Delete"}
+        for iri in sorted((self.held | set(self.recorded) | waiting) - wanted):
+            kind, old_sha = self.waiting.get(iri, ("", ""))
+            sha = self.recorded.pop(iri, ("", ""))[0] or old_sha
+            books.forget_graph(store, iri)
+            books.clear_pending(store, [iri])
+            if iri in self.held:
+                store.remove_graph(ox.NamedNode(iri))
+            if sha and kind != "Create":  # a graph never announced is withdrawn silently
+                store.extend(books.pending(iri, "Delete", sha))
+                self.waiting[iri] = ("Delete", sha)
+                self.sync.dropped.append(iri)
+            else:
+                self.waiting.pop(iri, None)
+        self.held &= wanted
+        store.flush()
 
 
-def sync_store(store_dir: Path, wanted: dict[str, Path]) -> StoreSync:
+def sync_store(store_dir: Path, wanted: dict[str, Path], store: ox.Store | None = None) -> StoreSync:
     """Make the store hold exactly the graphs of `wanted` ({article IRI: its JSON-LD file}); only
     graphs whose file changed are read. A store already in step is only read, never written."""
-    sync = StoreSync()
     store_dir.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(store_dir))
-    to_load, refreshed = _plan(store, wanted, sync)
-    kept = set(wanted) - set(to_load)
-    for iri in [*sync.dropped, *to_load]:
-        forget_graph(store, iri)
-    # Every graph but the kept ones is cleared: dropped and changed articles, and graphs a killed run
-    # left half-loaded (no record vouches for them).
-    for graph in list(store.named_graphs()):
-        if isinstance(graph, ox.NamedNode) and graph != BOOKKEEPING and graph.value not in kept:
-            store.remove_graph(graph)
-    records: list[ox.Quad] = []
-
-    def quads(iris: list[str] = to_load) -> Iterator[ox.Quad]:
-        for iri in iris:
-            _, sha, graph_quads = article_graph(wanted[iri], iri)
-            records.extend(_record(iri, sha, _stat(wanted[iri])))
-            sync.hashes[iri] = sha
-            yield from graph_quads
-
-    if len(to_load) > BULK_ARTICLES:
-        # Oxigraph's bulk loader holds what it is given in memory until it writes: one call per chunk
-        # keeps a 2,000-article first run from holding every quad at once.
-        for start in range(0, len(to_load), BULK_CHUNK):
-            store.bulk_extend(quads(to_load[start : start + BULK_CHUNK]))
-    elif to_load:
-        store.extend(list(quads()))
-    if to_load or refreshed:
-        store.flush()
-        store.extend([*records, *refreshed])  # the records last: see the module's docstring
-        store.flush()
-    sync.loaded = to_load
-    del store  # releases the database's lock for the next opener
-    return sync
+    store = store if store is not None else ox.Store(str(store_dir))
+    loader = GraphLoader(store)
+    for iri, path in wanted.items():
+        loader.add(iri, path)
+    loader.drop_all_but(set(wanted))
+    return loader.sync

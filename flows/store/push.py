@@ -14,7 +14,7 @@ import urllib.request
 import pyoxigraph as ox
 
 from stemwire.flows.publish.vocabulary import SW
-from stemwire.flows.store.embedded import BOOKKEEPING, recorded_graphs
+from stemwire.flows.store.bookkeeping import BOOKKEEPING, recorded_graphs
 from stemwire.flows.store.query import EndpointError, auth_header
 
 PUSHED = ox.NamedNode(SW + "pushedSha256")

@@ -34,12 +34,18 @@ def _push(layout: OutputLayout, url: str) -> list[str]:
     return []
 
 
-def update_store(layout: OutputLayout, published: list[Entry], base_iri: str, now: str) -> list[str]:
-    """The run's warnings about the store (an endpoint that could not be reached or refused)."""
+def update_store(
+    layout: OutputLayout, published: list[Entry], base_iri: str, now: str, endpoint: str | None = None
+) -> list[str]:
+    """The run's warnings about the store (an endpoint that could not be reached or refused).
+    `endpoint`: the Graph Store Protocol URL to push to, by default $STEMWIRE_GRAPH_STORE."""
     iris = {e.article_id: article_iri(base_iri, e.article_id) for e in published}
-    sync = sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published})
+    layout.store_dir.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(layout.store_dir))
+    sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published}, store)
     seen = {iris[e.article_id]: e.modified for e in published}
-    append_changes(layout.changes_dir, base_iri.rstrip("/"), sync, seen, now)
+    append_changes(layout.changes_dir, base_iri.rstrip("/"), store, seen, now)
+    del store  # releases the database's lock for the views' reader
     write_trial_views(layout.store_dir, layout.trials_dir, layout.trial_summary, seen)
-    url = os.environ.get(GRAPH_STORE_ENV, "")
+    url = endpoint or os.environ.get(GRAPH_STORE_ENV, "")
     return _push(layout, url) if url else []

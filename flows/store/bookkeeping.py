@@ -1,0 +1,87 @@
+"""The store's bookkeeping graph: for each article graph held in full, the sha256 of the file it was
+loaded from and the file's size and modification time; and for each graph a change the changes feed
+has not yet announced (Create, Update or Delete, with the hash it concerns).
+
+The record is removed before its graph is touched and written only after the graph is flushed in
+full, so "recorded" always means "complete". The pending change is written with the record and
+cleared only after the feed's page is on disk, so a run killed at any point announces every change
+at least once (flows/store/changes.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from stemwire.flows.publish.vocabulary import SW
+
+BOOKKEEPING = ox.NamedNode("urn:stemwire:store")
+SHA256 = ox.NamedNode(SW + "graphSha256")
+FILE_STAT = ox.NamedNode(SW + "graphFileStat")
+PENDING = ox.NamedNode(SW + "pendingChange")
+PENDING_SHA256 = ox.NamedNode(SW + "pendingSha256")
+
+
+def file_stat(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
+    """{article IRI: (sha256, file stat)} of every graph the store holds in full."""
+    query = f"SELECT ?g ?sha ?stat WHERE {{ GRAPH {BOOKKEEPING} {{ ?g {SHA256} ?sha ; {FILE_STAT} ?stat }} }}"
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {row["g"].value: (row["sha"].value, row["stat"].value) for row in rows}
+
+
+def pending_changes(store: ox.Store) -> dict[str, tuple[str, str]]:
+    """{article IRI: (Create | Update | Delete, sha256)} of the changes not yet in the feed."""
+    query = f"SELECT ?g ?kind ?sha WHERE {{ GRAPH {BOOKKEEPING} {{ ?g {PENDING} ?kind ; {PENDING_SHA256} ?sha }} }}"
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {row["g"].value: (row["kind"].value, row["sha"].value) for row in rows}
+
+
+def _remove(store: ox.Store, iri: str, predicates: tuple[ox.NamedNode, ...]) -> None:
+    graph = ox.NamedNode(iri)
+    for predicate in predicates:
+        for quad in list(store.quads_for_pattern(graph, predicate, None, BOOKKEEPING)):
+            store.remove(quad)
+
+
+def forget_graph(store: ox.Store, iri: str) -> None:
+    """Remove the graph's record (its pending change, and what was pushed of it, flows/store/push.py, are kept)."""
+    _remove(store, iri, (SHA256, FILE_STAT))
+
+
+def clear_pending(store: ox.Store, iris: list[str]) -> None:
+    for iri in iris:
+        _remove(store, iri, (PENDING, PENDING_SHA256))
+
+
+def record(iri: str, sha: str, stat: str) -> list[ox.Quad]:
+    graph = ox.NamedNode(iri)
+    return [
+        ox.Quad(graph, SHA256, ox.Literal(sha), BOOKKEEPING),
+        ox.Quad(graph, FILE_STAT, ox.Literal(stat), BOOKKEEPING),
+    ]
+
+
+def pending(iri: str, kind: str, sha: str) -> list[ox.Quad]:
+    graph = ox.NamedNode(iri)
+    return [
+        ox.Quad(graph, PENDING, ox.Literal(kind), BOOKKEEPING),
+        ox.Quad(graph, PENDING_SHA256, ox.Literal(sha), BOOKKEEPING),
+    ]
+
+
+def change_on_load(iri: str, recorded: dict[str, tuple[str, str]], waiting: dict[str, tuple[str, str]]) -> str:
+    """What loading the graph `iri` announces: a graph the feed has not yet announced stays a Create;
+    one a consumer may hold (announced, or withdrawn but not yet announced so) is an Update. A reload
+    writes its pending change before it touches the graph, so a reload cut short still says Update."""
+    kind = waiting.get(iri, ("", ""))[0]
+    if kind == "Create" or (not kind and iri not in recorded):
+        return "Create"
+    return "Update"

@@ -1,0 +1,122 @@
+"""The store's bookkeeping: every change reaches the changes feed at least once, whatever point a
+run was killed at; what the store leaves out of an article's graph; blank nodes stay per article;
+and `--no-store` runs, after which the next run that keeps the store catches up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from stemwire.flows.output.layout import OutputLayout
+from stemwire.flows.output.manifest import load_manifest
+from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, SW, article_iri
+from stemwire.flows.quality.synthetic import write_corpus
+from stemwire.flows.run_flow import stemwire_run
+from stemwire.flows.store import bookkeeping as books
+from stemwire.flows.store.embedded import GraphLoader
+from stemwire.flows.store.graphs import article_nquads
+from stemwire.flows.store.update import update_store
+from tests.store_helpers import assert_store_matches
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+NOW = "2026-12-02T00:00:00Z"
+
+
+def _published(tmp_path: Path, count: int) -> tuple[Path, Path, OutputLayout]:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_corpus(raw, count)
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    return raw, out, OutputLayout(out)
+
+
+def _last_page(layout: OutputLayout) -> list[tuple[str, str]]:
+    index = json.loads((layout.changes_dir / "index.jsonld").read_text(encoding="utf-8"))
+    page = json.loads((layout.changes_dir / f"run-{index['sw:pages']:06d}.jsonld").read_text(encoding="utf-8"))
+    return sorted((item["type"], item["object"].rsplit("/", 1)[1]) for item in page["orderedItems"])
+
+
+def _edit(path: Path) -> None:
+    """A new version of a published JSON-LD file, as a later run would write it."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["headline"] = document.get("headline", "") + "（更新）"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def _finish(out: Path, layout: OutputLayout) -> None:
+    """What the end of the next run does for the store."""
+    update_store(layout, load_manifest(out).published(), DEFAULT_BASE_IRI, NOW)
+
+
+def test_a_load_whose_page_was_never_written_is_announced_by_the_next_run(tmp_path: Path) -> None:
+    _, out, layout = _published(tmp_path, 3)
+    first, second = sorted(layout.jsonld_dir.glob("*.jsonld"))[:2]
+    _edit(first)
+    _edit(second)
+    loader = GraphLoader(ox.Store(str(layout.store_dir)))
+    loader.add(article_iri(DEFAULT_BASE_IRI, first.stem), first)
+    loader.flush()  # loaded and recorded; the run is killed before its page
+    # The second article's reload is cut short after its record was forgotten and its graph cleared.
+    iri = article_iri(DEFAULT_BASE_IRI, second.stem)
+    books.forget_graph(loader.store, iri)
+    loader.store.extend(books.pending(iri, "Update", "old"))
+    loader.store.remove_graph(ox.NamedNode(iri))
+    del loader
+    _finish(out, layout)
+    assert _last_page(layout) == [("Update", first.stem), ("Update", second.stem)]
+    assert assert_store_matches(out) == 3
+    assert books.pending_changes(ox.Store.read_only(str(layout.store_dir))) == {}
+
+
+def test_a_graph_withdrawn_before_it_was_announced_is_not_in_the_feed(tmp_path: Path) -> None:
+    _, out, layout = _published(tmp_path, 2)
+    pages = len(list(layout.changes_dir.glob("run-*.jsonld")))
+    stray = layout.jsonld_dir / "not-announced.jsonld"
+    stray.write_bytes(next(layout.jsonld_dir.glob("*.jsonld")).read_bytes())
+    loader = GraphLoader(ox.Store(str(layout.store_dir)))
+    loader.add(article_iri(DEFAULT_BASE_IRI, "not-announced"), stray)
+    loader.flush()
+    del loader
+    stray.unlink()
+    _finish(out, layout)
+    assert len(list(layout.changes_dir.glob("run-*.jsonld"))) == pages  # nothing to announce: no page
+    assert assert_store_matches(out) == 2
+
+
+def test_the_store_holds_the_claims_and_their_words_but_no_offsets(tmp_path: Path) -> None:
+    *_, layout = _published(tmp_path, 2)
+    store = ox.Store.read_only(str(layout.store_dir))
+    for name in ("start", "end", "startUtf16", "endUtf16"):
+        assert not list(store.quads_for_pattern(None, ox.NamedNode(SW + name), None)), name
+    assert list(store.quads_for_pattern(None, ox.NamedNode(SW + "text"), None))
+    document = json.loads(next(layout.jsonld_dir.glob("*.jsonld")).read_text(encoding="utf-8"))
+    assert document["observation"][0]["start"] >= 0  # the published file keeps them
+
+
+def test_blank_node_labels_stay_within_their_article() -> None:
+    context = {"@vocab": "https://example.org/"}
+    document = {"@context": context, "@id": "https://example.org/a", "p": {"@id": "_:x", "q": 1}}
+    data = json.dumps(document).encode()
+    store = ox.Store()
+    store.load(
+        article_nquads(data, "https://example.org/g1") + article_nquads(data, "https://example.org/g2"),
+        format=ox.RdfFormat.N_QUADS,
+    )
+    nodes = {q.object for q in store.quads_for_pattern(None, ox.NamedNode("https://example.org/p"), None)}
+    assert len(nodes) == 2 and all(isinstance(node, ox.BlankNode) for node in nodes)
+
+
+def test_no_store_publishes_the_files_and_the_next_run_catches_up(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_corpus(raw, 3)
+    summary = stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, store=False)
+    layout = OutputLayout(out)
+    assert summary.published == 3 and len(list(layout.jsonld_dir.glob("*.jsonld"))) == 3
+    assert not layout.store_dir.exists() and not layout.changes_dir.exists() and layout.store_behind.exists()
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0, store=False)  # nothing new: a no-op
+    assert not layout.store_dir.exists()
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)  # nothing new, but the store lags
+    assert assert_store_matches(out) == 3 and not layout.store_behind.exists()
+    assert [kind for kind, _ in _last_page(layout)] == ["Create"] * 3
