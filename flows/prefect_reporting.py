@@ -43,8 +43,9 @@ def log_batch(done: int, total: int, outcomes: list[Any]) -> None:
         logger.warning("failed: %s: %s", o.path, (o.error or "").splitlines()[0] if o.error else "")
 
 
-def report_run(summary: RunSummary, out_dir: Path) -> None:
-    """The summary in the run's log and as artifacts (the Markdown table, a link to the report)."""
+def report_run(summary: RunSummary, out_dir: Path, logged: int = 0) -> None:
+    """The summary in the run's log and as artifacts (the Markdown table, a link to the report).
+    `logged`: how many of the first failures the batches' log lines already named (log_batch)."""
     logger = get_run_logger()
     logger.info(
         "summary: %d read, %d published, %d unchanged, %d failed",
@@ -53,7 +54,7 @@ def report_run(summary: RunSummary, out_dir: Path) -> None:
         summary.unchanged,
         len(summary.failures),
     )
-    for path, reason in summary.failures:
+    for path, reason in summary.failures[logged:]:
         logger.warning("failed: %s: %s", path, reason)
     create_markdown_artifact(markdown=summary_markdown(summary), key="stemwire-summary", description="Run summary")
     report = OutputLayout(out_dir).report_index.resolve()

@@ -171,7 +171,7 @@ def stemwire_run(
         manifest.tables_current = True
         save_manifest(out_dir, manifest)
         forget_processes(out_dir)
-        report_run(summary, out_dir)
+        report_run(summary, out_dir, logged=progress.failed)  # log_batch named those as they came
         return final_state(summary)
 
 
