@@ -12,7 +12,9 @@ On a synthetic corpus of N articles (flows/quality/synthetic.py) it measures, ea
   memory      peak memory of the run's whole process tree (the run, its workers, Prefect's server),
               sampled every 50 ms, at N and at 4N articles, as proportional set size (each shared
               page counted once over the tree), with the RSS sum beside it;
-  first record  time from starting the process to the first record on disk.
+  first record  time from starting the process to the first record on disk;
+  watch       `stemwire serve --watch`: seconds from an article's drop into raw/ to its published JSON-LD
+              (flows/quality/bench_watch.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from rich.table import Table
 from stemwire.extractors.article import extract_article
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.quality.bench_store import store_figures
+from stemwire.flows.quality.bench_watch import watch_figures
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.schemas.validation import record_errors
 
@@ -53,6 +56,7 @@ TARGETS = {
     "peak_memory_mb": 500.0,
     "memory_growth_4n": 0.10,
     "store_share_of_e2e": 0.15,  # issue 19: the store adds at most 15% to end-to-end time
+    "watch_latency_max_s": 15.0,  # issue 20: serve --watch publishes a dropped article within 15 s
 }
 ABOVE = {"bare_articles_per_s", "bare_mchars_per_s", "scaling_all_cores", "e2e_share_of_bare_times_workers"}
 
@@ -193,6 +197,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         write_corpus(raw4, 3 * articles, start=articles)
         scaled = _run_child(raw4, root / "out4n", 1, cores)
         store = store_figures(root / f"out-{cores}w", root / "out4n", every["rate"])
+        watch = watch_figures(root / "watch")
 
     main = every["large"]
     bare_rate = articles / bare_cpu
@@ -221,6 +226,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         "memory_growth_4n": scaled["peak_memory_mb"] / main["peak_memory_mb"] - 1,
         "peak_rss_sum_mb": main["peak_rss_mb"],
         **store,
+        **watch,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -263,6 +269,8 @@ SHOWN = [
     ("store: size at N, MB", "store_size_mb"),
     ("store: size at 4N, MB", "store_size_mb_4n"),
     ("store: load / end-to-end time per article", "store_share_of_e2e"),
+    ("serve --watch: drop to published JSON-LD, median s", "watch_latency_median_s"),
+    ("serve --watch: drop to published JSON-LD, max s", "watch_latency_max_s"),
 ]
 
 
