@@ -4,12 +4,15 @@ is checked for sense, never for speed)."""
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import psutil
+import pytest
 
 from stemwire.flows.output.layout import OutputLayout
-from stemwire.flows.quality.bench_watch import watch_latency
+from stemwire.flows.quality import bench_watch
+from stemwire.flows.quality.bench_watch import watch_figures, watch_latency
 
 
 def _ours(process: psutil.Process, tmp_path: Path) -> bool:
@@ -35,3 +38,12 @@ def test_watch_bench_measures_dropped_articles_and_leaves_nothing_running(tmp_pa
     assert figures["watch_clean_stop"] is True  # serve stopped on SIGTERM, nothing needed killing
     left = [p.pid for p in psutil.process_iter() if p.pid != os.getpid() and _ours(p, tmp_path)]
     assert not left, f"processes left running: {left}"
+
+
+def test_a_server_that_dies_gives_no_figure_but_its_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A serve that exits before it is ready: the bench says why and reports nothing, without waiting out its timeout."""
+    fails = [sys.executable, "-c", "import sys; print('no Prefect here'); sys.exit(3)"]
+    monkeypatch.setattr(bench_watch, "stemwire_command", lambda: fails)
+    figures = watch_figures(tmp_path)
+    assert all(figures[key] is None for key in bench_watch.FIGURES)
+    assert "exited with status 3" in figures["watch_error"] and "no Prefect here" in figures["watch_error"]

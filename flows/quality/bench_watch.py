@@ -148,10 +148,14 @@ def _idle(out: Path) -> bool:
 
 def _wait(server: _Server, done: Callable[[], bool], what: str, deadline: float) -> float:
     """Poll `done()` until it holds; the monotonic time it was seen to."""
+    start = time.monotonic()
     while not done():
         server.check_alive(what)
         if time.monotonic() > deadline:
-            raise WatchBenchError(f"{what}: did not happen in time; serve's last output: {server.tail() or '(none)'}")
+            waited = time.monotonic() - start
+            raise WatchBenchError(
+                f"waited {waited:.0f} s for {what}, in vain; serve's last output: {server.tail() or '(none)'}"
+            )
         server.remember_tree()
         time.sleep(POLL_S)
     return time.monotonic()
@@ -203,13 +207,13 @@ def watch_latency(
             def ready() -> bool:  # the catch-up run is over: the watcher is up
                 return _published(seed_jsonld) and layout.catalog.exists() and _idle(out)
 
-            _wait(server, ready, "the catch-up run to publish the article there before the start", deadline)
+            _wait(server, ready, f"the catch-up run to publish {seed_jsonld} and release {out}", deadline)
             for i, source in enumerate(articles):
                 slow = growing and i == len(articles) - 1
                 dropped = (_drop_growing if slow else _drop)(source, raw)
                 target = layout.jsonld(article_id(source.name))
                 limit = min(deadline, dropped + DROP_TIMEOUT_S)
-                what = f"{target} after {source.name} was dropped into {raw}{' slowly' if slow else ''}"
+                what = f"{target} to be published after {source.name} was dropped into {raw}{' slowly' if slow else ''}"
                 seen = _wait(server, partial(_published, target), what, limit)
                 latencies.append(seen - dropped)
                 if slow:
