@@ -195,6 +195,8 @@ _EXTRACT_EXAMPLES = """Example:  stemwire extract raw/nsc-stroke-2025.txt --pret
 
 More:
 
+    stemwire extract raw/a.txt raw/b.html raw/c.md > records.jsonl
+
     cat article.txt | stemwire extract - --published 2025-03-01
 
     stemwire extract --jsonl articles.jsonl > records.jsonl
@@ -202,14 +204,21 @@ More:
 where each line of articles.jsonl is one article:
 
     {"id": "wire-0412", "text": "……去年10月……", "published": "2025-03-01"}
+
+Exit status 1 when an article fails (each failure is one line on standard error naming its file, or
+file and line, and the reason; every other record is printed), 2 when the options are wrong.
 """
 
 
 @app.command(epilog=_EXTRACT_EXAMPLES)
 def extract(
-    source: str = typer.Argument(..., help="An article file, or - for standard input."),
+    source: list[str] = typer.Argument(
+        ...,
+        metavar="SOURCE",
+        help="Article files, printed in the order given; or - for one article on standard input.",
+    ),
     jsonl: bool = typer.Option(
-        False, "--jsonl", help='SOURCE holds JSON Lines: {"id", "text", "published"?, "format"?} per line.'
+        False, "--jsonl", help='Each SOURCE holds JSON Lines: {"id", "text", "published"?, "format"?} per line.'
     ),
     published: str = typer.Option(
         None, help="Publication date (YYYY-MM-DD) of a single article: relative dates resolve against it."
@@ -220,31 +229,24 @@ def extract(
     """Print validated records as JSON, one per line (no Prefect, nothing written)."""
     from stemwire.flows import extract as extracting
 
-    if jsonl and (published or pretty):
-        err_console.print(
-            "[red]error:[/red] --published and --pretty are for a single article; JSON Lines carry their own"
-        )
-        raise typer.Exit(2)
+    problem = extracting.usage_error(source, jsonl, published, pretty)
+    if problem:
+        err_console.print(f"[red]error:[/red] {problem}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     if text_format not in extracting.FORMATS:
         err_console.print(f"[red]error:[/red] --format must be one of {', '.join(extracting.FORMATS)}")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     if jsonl:
-        if source == "-":
-            results = extracting.from_json_lines(sys.stdin, "<stdin>")
+        if source == ["-"]:
+            results = extracting.from_json_lines(sys.stdin.buffer, "<stdin>")
         else:
-            try:
-                handle = open(source, encoding="utf-8")  # noqa: SIM115 - closed below, after streaming
-            except OSError as exc:
-                err_console.print(f"[red]error:[/red] {source}: cannot read ({exc.strerror or exc})")
-                raise typer.Exit(2) from None
-            results = extracting.from_json_lines(handle, source)
-    elif source == "-":
+            results = extracting.from_json_line_files(source)
+    elif source == ["-"]:
         results = iter([extracting.from_text(sys.stdin.read(), published, text_format, pretty)])
     else:
-        results = iter([extracting.from_file(Path(source), published, pretty)])
-    failures = extracting.write(results, sys.stdout, sys.stderr)
-    if failures:
-        raise typer.Exit(1 if jsonl else 2)
+        results = extracting.from_files(source, published, pretty)
+    if extracting.write(results, sys.stdout, sys.stderr):
+        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 def _require_output(out: Path) -> None:
@@ -295,7 +297,7 @@ def bench(
     articles: int = typer.Option(2000, min=2, help="Size N of the synthetic corpus (memory is also measured at 4N)."),
     json_file: Path = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
 ) -> None:
-    """Measure extraction and end-to-end speed, no-op reruns, memory and time to first record."""
+    """Measure extraction and end-to-end speed, no-op reruns, memory, time to first record, the graph store's cost and serve --watch's drop-to-publish latency."""
     from stemwire.flows.quality.bench import TARGETS, bench_table, run_bench, verdicts
 
     console.print(f"stemwire bench: {articles} synthetic articles (and {4 * articles} for memory)...")

@@ -1,9 +1,10 @@
 """`stemwire extract`: records for articles given on the command line, through the public API, one JSON
 record per line on standard output; nothing is written to disk and Prefect is not started.
 
-Sources: an article file (.txt, .md, .html), standard input (one article's text), or JSON Lines (one
-article per line: {"id": ..., "text": ..., "published": "YYYY-MM-DD"?, "format": "text"|"markdown"|"html"?}).
-One bad article never stops the others: it is reported on standard error with its line and reason.
+Sources: article files (.txt, .md, .html), printed in the order given; standard input (one article's
+text); or JSON Lines files (one article per line: {"id": ..., "text": ..., "published": "YYYY-MM-DD"?,
+"format": "text"|"markdown"|"html"?}). One bad article never stops the others: it is reported on
+standard error with its file (and line) and reason, and the command's exit status is 1.
 """
 
 from __future__ import annotations
@@ -35,15 +36,43 @@ def _dump(record: Any, pretty: bool) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
 
 
+def _reason(exc: Exception) -> str:
+    """The reason alone: the line already names the file (or line) it is about."""
+    if isinstance(exc, ArticleError):
+        return exc.reason
+    if isinstance(exc, InvalidRecord):
+        return str(exc).removeprefix(f"{exc.source}: ")
+    if isinstance(exc, OSError):
+        return f"cannot read file ({exc.strerror or exc})"
+    return str(exc)
+
+
 def _one(where: str, make: Any, pretty: bool) -> Result:
     try:
         return Result(where, line=_dump(make(), pretty))
-    except (ArticleError, InvalidRecord, ValueError) as exc:
-        return Result(where, error=str(exc))
+    except (ArticleError, InvalidRecord, ValueError, OSError) as exc:
+        return Result(where, error=_reason(exc))
+
+
+def usage_error(sources: list[str], jsonl: bool, published: str | None, pretty: bool) -> str | None:
+    """What is wrong with this combination of sources and options, if anything."""
+    if "-" in sources and len(sources) > 1:
+        return "- (standard input) is read alone: give it as the only SOURCE"
+    if jsonl and (published or pretty):
+        return "--published and --pretty are for a single article; JSON Lines carry their own"
+    if len(sources) > 1 and (published or pretty):
+        return "--published and --pretty are for a single article; with several files each has its own dateline"
+    return None
 
 
 def from_file(path: Path, published: str | None, pretty: bool = False) -> Result:
     return _one(str(path), lambda: extract_file(path, published=published), pretty)
+
+
+def from_files(sources: Iterable[str], published: str | None = None, pretty: bool = False) -> Iterator[Result]:
+    """A record per article file, in the order given (one at a time: each is printed as it is done)."""
+    for source in sources:
+        yield from_file(Path(source), published, pretty)
 
 
 def from_text(text: str, published: str | None, kind: str = "text", pretty: bool = False) -> Result:
@@ -62,13 +91,24 @@ def _article(line_no: int, line: str) -> dict[str, Any]:
     return item
 
 
-def from_json_lines(lines: Iterable[str], name: str) -> Iterator[Result]:
-    """A record per article line (blank lines are skipped); ids default to the line number."""
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+def _decoded(line_no: int, line: bytes | str) -> str:
+    if isinstance(line, str):
+        return line
+    try:  # a byte-order mark may open the file
+        return line.decode("utf-8-sig" if line_no == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte {exc.start + 1} of the line)") from None
+
+
+def from_json_lines(lines: Iterable[bytes | str], name: str) -> Iterator[Result]:
+    """A record per article line (blank lines are skipped); ids default to the line number. Lines are
+    decoded one by one, so a line that is not UTF-8 fails alone."""
+    for line_no, raw_line in enumerate(lines, start=1):
         where = f"{name}:{line_no}"
         try:
+            line = _decoded(line_no, raw_line)
+            if not line.strip():
+                continue
             item = _article(line_no, line)
         except ValueError as exc:
             yield Result(where, error=str(exc))
@@ -85,6 +125,21 @@ def from_json_lines(lines: Iterable[str], name: str) -> Iterator[Result]:
             ),
             False,
         )
+
+
+def from_json_line_files(sources: Iterable[str]) -> Iterator[Result]:
+    """The records of each JSON Lines file in turn; a file that cannot be opened is one failure."""
+    for source in sources:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed below, after streaming
+        except OSError as exc:
+            yield Result(source, error=f"cannot read file ({exc.strerror or exc})")
+            continue
+        with handle:
+            try:
+                yield from from_json_lines(handle, source)
+            except OSError as exc:  # a read that fails part-way (a disk error): the lines before it stand
+                yield Result(source, error=f"cannot read file ({exc.strerror or exc})")
 
 
 def write(results: Iterable[Result], out: IO[str], err: IO[str]) -> int:

@@ -36,6 +36,9 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
         "store_load_ms_per_article",
         "store_size_mb",
         "store_size_mb_4n",
+        "watch_drops",
+        "watch_latency_median_s",
+        "watch_latency_max_s",
     ):
         assert figures[key] > 0, key
     # Marginal rates come from the difference of two run times: at N=4 it may be lost in noise, and then
@@ -54,3 +57,6 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
     assert figures["first_record_s"] > 0 and figures["articles"] == 4
     assert set(figures["met"]) == set(figures["targets"])
     assert "bare extraction, articles per CPU-second" in result.output
+    # serve --watch, started as a user starts it: every drop published, its slowest one against the 15 s target.
+    assert figures["watch_latency_median_s"] <= figures["watch_latency_max_s"]
+    assert "watch_latency_max_s" in figures["met"] and "serve --watch: drop to published JSON-LD" in result.output

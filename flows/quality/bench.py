@@ -15,7 +15,9 @@ On a synthetic corpus of N articles (flows/quality/synthetic.py) it measures, ea
   first record  time from starting the process to the first record on disk;
   store       a fresh load of the N run's graphs timed alone, the store's size at N and 4N, and what it
               adds to end-to-end time: the marginal rate with one worker per core, with and without
-              the store (`--no-store`).
+              the store (`--no-store`);
+  watch       `stemwire serve --watch`: seconds from an article's drop into raw/ to its published JSON-LD
+              (flows/quality/bench_watch.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from rich.table import Table
 from stemwire.extractors.article import extract_article
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.quality.bench_store import store_figures
+from stemwire.flows.quality.bench_watch import watch_figures
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.schemas.validation import record_errors
 
@@ -56,6 +59,7 @@ TARGETS = {
     "peak_memory_mb": 500.0,
     "memory_growth_4n": 0.10,
     "store_share_of_e2e": 0.15,  # issue 19: the store adds at most 15% to end-to-end time
+    "watch_latency_max_s": 15.0,  # issue 20: serve --watch publishes a dropped article within 15 s
 }
 ABOVE = {"bare_articles_per_s", "bare_mchars_per_s", "scaling_all_cores", "e2e_share_of_bare_times_workers"}
 
@@ -201,6 +205,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         write_corpus(raw4, 3 * articles, start=articles)
         scaled = _run_child(raw4, root / "out4n", 1, cores)
         store = store_figures(root / f"out-{cores}w", root / "out4n", every["rate"], no_store["rate"])
+        watch = watch_figures(root / "watch")
 
     main = every["large"]
     bare_rate = articles / bare_cpu
@@ -229,6 +234,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         "memory_growth_4n": scaled["peak_memory_mb"] / main["peak_memory_mb"] - 1,
         "peak_rss_sum_mb": main["peak_rss_mb"],
         **store,
+        **watch,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -272,6 +278,8 @@ SHOWN = [
     ("store: size at 4N, MB", "store_size_mb_4n"),
     ("end to end without the store (--no-store), articles/s", "e2e_articles_per_s_no_store"),
     ("store: end-to-end time it adds", "store_share_of_e2e"),
+    ("serve --watch: drop to published JSON-LD, median s", "watch_latency_median_s"),
+    ("serve --watch: drop to published JSON-LD, max s", "watch_latency_max_s"),
 ]
 
 
