@@ -17,7 +17,6 @@ from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.flows.run_flow import stemwire_run
 from stemwire.flows.store import bookkeeping as books
 from stemwire.flows.store.embedded import GraphLoader
-from stemwire.flows.store.graphs import article_nquads
 from stemwire.flows.store.update import update_store
 from tests.store_helpers import assert_store_matches
 
@@ -95,17 +94,26 @@ def test_the_store_holds_the_claims_and_their_words_but_no_offsets(tmp_path: Pat
     assert document["observation"][0]["start"] >= 0  # the published file keeps them
 
 
-def test_blank_node_labels_stay_within_their_article() -> None:
-    context = {"@vocab": "https://example.org/"}
-    document = {"@context": context, "@id": "https://example.org/a", "p": {"@id": "_:x", "q": 1}}
-    data = json.dumps(document).encode()
-    store = ox.Store()
-    store.load(
-        article_nquads(data, "https://example.org/g1") + article_nquads(data, "https://example.org/g2"),
-        format=ox.RdfFormat.N_QUADS,
+def test_blank_node_labels_and_contexts_stay_within_their_article(tmp_path: Path) -> None:
+    """One chunk of the loader: two articles naming the same blank node, two articles with
+    different contexts, loaded together; each keeps its own nodes and its own terms."""
+    files = {}
+    for name, vocab, node in (("a", "p/", "_:x"), ("b", "p/", "_:x"), ("c", "p/", None), ("d", "q/", None)):
+        document = {"@context": {"@vocab": f"https://example.org/{vocab}"}, "@id": f"https://example.org/{name}"}
+        document["p"] = {"@id": node, "q": 1} if node else {"q": 1}
+        files[f"https://example.org/graph/{name}"] = path = tmp_path / f"{name}.jsonld"
+        path.write_text(json.dumps(document), encoding="utf-8")
+    loader = GraphLoader(ox.Store(str(tmp_path / "store")))
+    for iri, path in files.items():
+        loader.add(iri, path)
+    loader.flush()
+    store = loader.store
+    labelled = {q.object for q in store.quads_for_pattern(None, ox.NamedNode("https://example.org/p/p"), None)}
+    assert len(labelled) == 3 and all(isinstance(node, ox.BlankNode) for node in labelled)
+    other = list(
+        store.quads_for_pattern(ox.NamedNode("https://example.org/d"), ox.NamedNode("https://example.org/q/p"), None)
     )
-    nodes = {q.object for q in store.quads_for_pattern(None, ox.NamedNode("https://example.org/p"), None)}
-    assert len(nodes) == 2 and all(isinstance(node, ox.BlankNode) for node in nodes)
+    assert [q.graph_name.value for q in other] == ["https://example.org/graph/d"]
 
 
 def test_no_store_publishes_the_files_and_the_next_run_catches_up(tmp_path: Path) -> None:

@@ -10,14 +10,16 @@ half-loaded by a killed run, or of withdrawn articles.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from stemwire.flows.store import bookkeeping as books
 from stemwire.flows.store.bookkeeping import BOOKKEEPING
-from stemwire.flows.store.graphs import article_nquads, file_sha256
+from stemwire.flows.store.graphs import article_nquads, file_sha256, graphs_document, has_blank_node_labels
 
 # Oxigraph's bulk loader holds what one call is given in memory and pays a fixed cost per call (it
 # writes and ingests sorted files): a few dozen articles per call is the cheap middle.
@@ -80,15 +82,25 @@ class GraphLoader:
             if iri in self.held:
                 store.remove_graph(ox.NamedNode(iri))
         store.flush()
-        parts, records = [], []
+        records: list[ox.Quad] = []
+        by_context: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        labelled = []
         for iri, path in chunk:
             data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
-            parts.append(article_nquads(data, iri))
-            records += books.record(iri, sha, books.file_stat(path)) + books.pending(iri, kinds[iri], sha)
-            self.recorded[iri] = (sha, books.file_stat(path))
+            if has_blank_node_labels(data):
+                labelled.append(article_nquads(data, iri))
+            else:
+                document = json.loads(data)
+                by_context.setdefault(json.dumps(document.get("@context"), sort_keys=True), []).append((iri, document))
+            stat = books.file_stat(path)
+            records += books.record(iri, sha, stat) + books.pending(iri, kinds[iri], sha)
+            self.recorded[iri] = (sha, stat)
             self.waiting[iri] = (kinds[iri], sha)
-        store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS)
+        for documents in by_context.values():  # one context in practice: one call
+            store.bulk_load(graphs_document(documents), format=ox.RdfFormat.JSON_LD)
+        if labelled:
+            store.bulk_load(b"".join(labelled), format=ox.RdfFormat.N_QUADS)
         store.flush()
         books.clear_pending(store, [iri for iri, _ in chunk])
         store.extend(records)  # the records last: see flows/store/bookkeeping.py

@@ -26,18 +26,39 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _without_offsets(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_without_offsets(item) for item in node]
-    if isinstance(node, dict):
-        return {k: _without_offsets(v) for k, v in node.items() if k not in OMITTED_CLAIM_KEYS}
-    return node
-
-
 def store_document(document: dict[str, Any]) -> dict[str, Any]:
-    """The part of an article's JSON-LD document the store holds (the context is kept as it is)."""
-    kept = {k: v for k, v in document.items() if k not in OMITTED_KEYS and k != "@context"}
-    return {"@context": document.get("@context"), **_without_offsets(kept)}
+    """The part of an article's JSON-LD document the store holds (the context is kept as it is).
+    Claims are the items of the document's top-level lists; only they carry offsets."""
+    kept: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in OMITTED_KEYS:
+            continue
+        if isinstance(value, list):
+            value = [
+                {k: v for k, v in item.items() if k not in OMITTED_CLAIM_KEYS} if isinstance(item, dict) else item
+                for item in value
+            ]
+        kept[key] = value
+    return kept
+
+
+def has_blank_node_labels(data: bytes) -> bool:
+    return b'"_:' in data
+
+
+def graphs_document(documents: list[tuple[str, dict[str, Any]]]) -> bytes:
+    """One JSON-LD document holding each (graph IRI, article document) as a named graph, its context
+    stated once: Oxigraph then reads many articles in one call and processes their context once.
+    The articles must share one context and name no blank node (has_blank_node_labels): a label in
+    two articles of one document would be one node."""
+    context = documents[0][1].get("@context")
+    graphs = []
+    for iri, document in documents:
+        body = store_document(document)
+        if body.pop("@context", None) != context:
+            raise ValueError(f"{iri}: its context differs from the others of its chunk")
+        graphs.append({"@id": iri, "@graph": [body]})
+    return json.dumps({"@context": context, "@graph": graphs}, ensure_ascii=False).encode("utf-8")
 
 
 def article_nquads(data: bytes, iri: str) -> bytes:
@@ -69,7 +90,11 @@ def _with_fresh_blank_nodes(triples: list[ox.Triple], iri: str) -> bytes:
 
 
 def article_graph(path: Path, iri: str) -> tuple[str, str, list[ox.Quad]]:
-    """(article IRI, sha256 of the file, the quads of its named graph `iri`) of one published JSON-LD file."""
+    """(article IRI, sha256 of the file, the quads of its named graph `iri`) of one published JSON-LD
+    file, as the store loads it."""
     data = path.read_bytes()
-    quads = list(ox.parse(article_nquads(data, iri), format=ox.RdfFormat.N_QUADS))
+    if has_blank_node_labels(data):
+        quads = list(ox.parse(article_nquads(data, iri), format=ox.RdfFormat.N_QUADS))
+    else:
+        quads = list(ox.parse(graphs_document([(iri, json.loads(data))]), format=ox.RdfFormat.JSON_LD))
     return iri, hashlib.sha256(data).hexdigest(), quads
