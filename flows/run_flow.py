@@ -39,7 +39,7 @@ T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
 # Raised whenever published files change shape, so that an upgraded stemwire republishes every
 # article instead of leaving files of the old shape beside new ones (recorded with the options).
-OUTPUT_FORMAT = 2
+OUTPUT_FORMAT = 3
 IN_FLIGHT_PER_WORKER = 2  # one batch extracting while the flow records the one before
 
 

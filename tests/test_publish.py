@@ -184,3 +184,24 @@ def test_streamed_catalog_is_the_sorted_compact_json_of_itself() -> None:
     assert text == json.dumps(catalog, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     assert [d["creativeWorkStatus"] for d in catalog["dataset"]] == ["published", "withdrawn", "published"]
     assert "distribution" not in catalog["dataset"][1] and catalog["dataset"][2]["sameAs"].endswith("/dataset/a")
+
+
+def test_what_a_page_says_about_itself_is_in_its_json_ld() -> None:
+    from stemwire import extract_file
+
+    record = extract_file(FIXTURES / "pages" / "msc-jsonld-hans.html").model_dump(mode="json")
+    graph = Graph().parse(data=json.dumps(article_document(record), ensure_ascii=False), format="json-ld")
+    article = URIRef("https://stemwire.example.org/article/msc-jsonld-hans")
+    schema, sw = "http://schema.org/", "https://stemwire.example.org/vocab#"
+    page = record["page"]
+    assert graph.value(article, URIRef(schema + "url")) == URIRef(page["canonical_url"])
+    assert str(graph.value(article, URIRef(schema + "dateModified"))) == page["date_modified"]
+    assert str(graph.value(article, URIRef(schema + "creditText"))) == page["author"]
+    assert str(graph.value(article, URIRef(sw + "dateSource"))) == page["date_source"]
+    publisher = graph.value(article, URIRef(schema + "publisher"))
+    assert str(graph.value(publisher, URIRef(schema + "name"))) == page["site_name"]
+    # An address that is no IRI, a bare week: no fact rather than a broken one.
+    odd = copy.deepcopy(record)
+    odd["page"] = {**page, "canonical_url": "news.example.cn/a b", "date_modified": "2022-W33"}
+    document = article_document(odd)
+    assert "url" not in document and "dateModified" not in document

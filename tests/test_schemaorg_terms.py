@@ -75,6 +75,7 @@ def findings(graph: Graph) -> list[str]:
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory) -> Graph:
     raw = sorted((FIXTURES / "articles").glob("*.txt")) + sorted((FIXTURES / "trial_pair").glob("*.txt"))
+    raw += sorted((FIXTURES / "pages").glob("*.html"))  # what pages say about themselves (url, publisher ...)
     out = publish(raw, tmp_path_factory.mktemp("out"))
     merged = Graph()
     for path in [*sorted((out / "jsonld").glob("*.jsonld")), out / "catalog.jsonld"]:

@@ -11,6 +11,8 @@ no other. Every span links (`denotes`) to the IRI of what it names.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from stemwire.extractors.measures import measure_entries
@@ -42,6 +44,9 @@ from stemwire.schemas.families import BUILT_IN_NAMES, EXTRA_MENTIONS, FactFamily
 __all__ = ["DEFAULT_BASE_IRI", "article_document", "catalog_chunks", "local_document_loader", "mention_targets"]
 UNSPECIFIED_MEASURE = "unspecified"
 SPAN_KEYS = ("start", "end", "text")
+# An address the page gives for itself becomes an IRI only when it is one: absolute http(s), no
+# character an IRI cannot hold.
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 def _span(item: dict[str, Any], utf16: Utf16) -> dict[str, Any]:
@@ -265,6 +270,26 @@ def mention_targets(record: dict[str, Any], base_iri: str) -> list[str | None]:
     return targets
 
 
+def _page(iri: str, page: dict[str, Any]) -> dict[str, Any]:
+    """What the page says about itself (Record.page), where it says it: its own address, its last
+    modification, the site that published it, the author as it names them (schema:creditText: the
+    page does not say whether a person or an organisation), and where the publication date came from."""
+    found: dict[str, Any] = {}
+    url = page.get("canonical_url") or ""
+    if WEB_ADDRESS.match(url):
+        found["url"] = url
+    modified = typed_date(page.get("date_modified") or "")
+    if isinstance(modified, dict):  # a calendar value XML Schema types (never a bare week)
+        found["dateModified"] = modified
+    if page.get("site_name"):
+        found["publisher"] = {"@id": f"{iri}#publisher", "@type": "Organization", "name": page["site_name"]}
+    if page.get("author"):
+        found["creditText"] = page["author"]
+    if page.get("date_source"):
+        found["dateSource"] = page["date_source"]
+    return found
+
+
 def article_document(
     record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI, same_as: str | None = None
 ) -> dict[str, Any]:
@@ -323,6 +348,7 @@ def article_document(
         doc["headline"] = record["title"]
     if record.get("date_published"):
         doc["datePublished"] = typed_date(record["date_published"])
+    doc.update(_page(iri, record.get("page") or {}))
     if same_as:
         doc["sameAs"] = same_as
     return doc
