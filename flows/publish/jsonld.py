@@ -12,7 +12,6 @@ no other. Every span links (`denotes`) to the IRI of what it names.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from stemwire.extractors.measures import measure_entries
