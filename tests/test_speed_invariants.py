@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from stemwire.extractors import endpoints
-from stemwire.extractors.scan import case_variants
+from stemwire.extractors import endpoints, time_points
+from stemwire.extractors.scan import case_variants, matches_at
 from stemwire.extractors.script import analysis_text
 from stemwire.extractors.time_points import words
 from tests.helpers import FIXTURES, both_scripts
@@ -43,3 +43,18 @@ def test_endpoint_matches_equal_finditer() -> None:
             fast = [(m.span(), m.lastgroup) for m in endpoints._endpoint_matches(text, starts, lo, hi)]
             plain = [(m.span(), m.lastgroup) for m in endpoints._endpoint_words().finditer(text, lo, hi)]
             assert fast == plain
+
+
+def test_length_patterns_at_run_starts_equal_finditer() -> None:
+    p = time_points.patterns()
+    # The shortcut holds because nothing a length's number is followed by begins with a numeral.
+    assert not any(re.match(rf"[\d{time_points._CN_DIGITS}半]", u) for u in words()["time_units"])
+    samples = [
+        *_fixture_texts(),
+        "十二个月时1234个月时 三12周后 一年半时 两年半随访数据 五十五天后 半年时 3.5个月的结果",
+    ]
+    for text in samples:
+        starts = time_points._length_starts(text)
+        for name in time_points._OPEN_WITH_LENGTH:
+            fast = [(m.span(), m.group("n")) for m in matches_at(p[name], text, starts)]
+            assert fast == [(m.span(), m.group("n")) for m in p[name].finditer(text)]
