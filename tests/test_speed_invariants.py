@@ -9,10 +9,13 @@ import sys
 import pytest
 
 from stemwire.extractors import endpoints, time_points
+from stemwire.extractors.repair import rule_matches
+from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
 from stemwire.extractors.script import analysis_text
 from stemwire.extractors.time_points import words
 from tests.helpers import FIXTURES, both_scripts
+from tests.test_scan import _texts
 
 _EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
 
@@ -58,3 +61,15 @@ def test_length_patterns_at_run_starts_equal_finditer() -> None:
         for name in time_points._OPEN_WITH_LENGTH:
             fast = [(m.span(), m.group("n")) for m in matches_at(p[name], text, starts)]
             assert fast == [(m.span(), m.group("n")) for m in p[name].finditer(text)]
+
+
+@pytest.mark.parametrize("kind", sorted(load_json("repairs.json")["opens_at"]))
+def test_repair_rules_at_their_openings_equal_finditer(kind: str) -> None:
+    rx = re.compile(load_json("repairs.json")[kind])
+    edges = [
+        "CD133?阳性 a?b 3?细胞 ?阳",
+        "Ⅰ、Ⅱ期 I、II期 IV、Va期 、Ⅱ期",
+        "17 April 2014, a17 April 2014, 3 Sept. 1999 ٣ May 2020",
+    ]
+    for text in [*_texts(), *edges]:
+        assert [m.span() for m in rule_matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
