@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from stemwire.extractors import endpoints, time_points
+from stemwire.extractors import endpoints, script, time_points
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
@@ -73,3 +73,10 @@ def test_repair_rules_at_their_openings_equal_finditer(kind: str) -> None:
     ]
     for text in [*_texts(), *edges]:
         assert [m.span() for m in rule_matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_fold_width_equals_translate() -> None:
+    reference = script._WidthFold()  # a fresh table: every character folded from scratch
+    every_bmp = _EVERY_CHAR[: 0x10000 - 0x800]
+    for text in [every_bmp, *_texts(), "１２３％ 10⁹ ＡＢＣ（注）😀ｘ", "", "a\udcff１"]:
+        assert script.fold_width(text) == text.translate(reference)
