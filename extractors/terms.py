@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
+import numpy as np
 
 from stemwire.extractors.resources import load_tsv, split_list
 
+_BMP = 0x10000
+_OUTSIDE, _NEVER = "\x00", "\x01"  # never in a term (else the matcher reads the text as it is)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -63,11 +66,32 @@ class TermMatcher:
                 if spelling:
                     table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term))
         self._automaton = ahocorasick.Automaton()
+        # pyahocorasick finds a node's child by a linear search, so at the root a character that
+        # begins no term costs a search of every first character (hundreds). Characters in no term
+        # are therefore read as _OUTSIDE, which a word that never matches makes the root's first child.
+        alphabet = {ch for folded in table for ch in folded}
+        self._alphabet: np.ndarray | None = None
+        if table and not alphabet & {_OUTSIDE, _NEVER} and all(ord(ch) < _BMP for ch in alphabet):
+            self._automaton.add_word(_OUTSIDE + _NEVER, [])
+            self._alphabet = np.zeros(_BMP, dtype=bool)
+            self._alphabet[[ord(ch) for ch in alphabet]] = True
         for folded, spelled in table.items():
             self._automaton.add_word(folded, spelled)
         self._empty = not table
         if table:
             self._automaton.make_automaton()
+
+    def _outside_masked(self, folded: str) -> str:
+        """The text with every character that is in no term read as _OUTSIDE (same length); the
+        terms' occurrences are the same."""
+        if self._alphabet is None:
+            return folded
+        try:
+            codes = np.frombuffer(folded.encode("utf-32-le"), np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate: read as it is
+            return folded
+        inside = self._alphabet[np.minimum(codes, _BMP - 1)] & (codes < _BMP)
+        return np.where(inside, codes, np.uint32(ord(_OUTSIDE))).tobytes().decode("utf-32-le")
 
     def _accepts(self, text: str, start: int, end: int, spelling: str, term: Term) -> bool:
         if not term.ignore_case and text[start:end] != spelling:
@@ -80,7 +104,7 @@ class TermMatcher:
         if self._empty:
             return
         end = len(text) if end is None else end
-        folded = _ascii_lower(text)  # same length: offsets carry over
+        folded = self._outside_masked(_ascii_lower(text))  # same length: offsets carry over
         found: list[tuple[int, int, str]] = []
         for last, spelled in self._automaton.iter(folded, start, end):
             for spelling, term in spelled:

@@ -3,12 +3,13 @@ plain reference it replaces, on the fixtures and on made-up edge cases."""
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 
 import pytest
 
-from stemwire.extractors import endpoints, script, time_points
+from stemwire.extractors import cells, conditions, endpoints, measures, script, time_points
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
@@ -80,3 +81,18 @@ def test_fold_width_equals_translate() -> None:
     every_bmp = _EVERY_CHAR[: 0x10000 - 0x800]
     for text in [every_bmp, *_texts(), "１２３％ 10⁹ ＡＢＣ（注）😀ｘ", "", "a\udcff１"]:
         assert script.fold_width(text) == text.translate(reference)
+
+
+def test_term_matchers_find_the_same_with_outside_characters_masked() -> None:
+    edges = [
+        "\x00\x01MSC\x00间充质干细胞\U0001f600CAR T细胞\udcffcar-t",
+        "ＭＳＣs uc-msc MSC",
+        "帕金森病\x01\x00阿尔茨海默病",
+    ]
+    for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
+        assert matcher._alphabet is not None
+        plain = copy.copy(matcher)
+        plain._alphabet = None  # the same automaton, over the text as it is
+        for text in [*_texts(), *edges]:
+            assert list(matcher.finditer(text)) == list(plain.finditer(text))
+            assert list(matcher.finditer(text, 3, len(text) // 2)) == list(plain.finditer(text, 3, len(text) // 2))
