@@ -21,6 +21,7 @@ from stemwire.extractors.resources import load_tsv, split_list
 
 _BMP = 0x10000
 _OUTSIDE, _NEVER = "\x00", "\x01"  # never in a term (else the matcher reads the text as it is)
+_MASK_FROM = 64  # characters: a shorter text (a table header) costs more to mask than masking saves
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -84,7 +85,7 @@ class TermMatcher:
     def _outside_masked(self, folded: str) -> str:
         """The text with every character that is in no term read as _OUTSIDE (same length); the
         terms' occurrences are the same."""
-        if self._alphabet is None:
+        if self._alphabet is None or len(folded) < _MASK_FROM:
             return folded
         try:
             codes = np.frombuffer(folded.encode("utf-32-le"), np.uint32)

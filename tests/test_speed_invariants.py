@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from stemwire.extractors import cells, conditions, endpoints, measures, script, time_points
+from stemwire.extractors import cells, conditions, endpoints, layout, measures, script, time_points
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
@@ -96,3 +96,25 @@ def test_term_matchers_find_the_same_with_outside_characters_masked() -> None:
         for text in [*_texts(), *edges]:
             assert list(matcher.finditer(text)) == list(plain.finditer(text))
             assert list(matcher.finditer(text, 3, len(text) // 2)) == list(plain.finditer(text, 3, len(text) // 2))
+
+
+def test_end_marks_of_the_text_are_those_of_its_lines() -> None:
+    for text in _texts():
+        lines = layout.analyse_layout(text).lines
+        for mark in (layout._SENTENCE_END_MARK, layout._CLAUSE_END_MARK):
+            per_line = [m.end() for line in lines for m in mark.finditer(text, line.start, line.end)]
+            assert layout._mark_ends(mark, text) == per_line
+
+
+def _full_sentence_by_scans(text: str, lay: layout.Layout, pos: int) -> tuple[int, int]:
+    line = lay.line_at(pos)
+    lo = max((text.rfind(ch, line.start, pos) for ch in time_points._FULL_STOP), default=-1)
+    ends = [i for i in (text.find(ch, pos, line.end) for ch in time_points._FULL_STOP) if i >= 0]
+    return (line.start if lo < 0 else lo + 1), (min(ends) + 1 if ends else line.end)
+
+
+def test_full_sentence_equals_scans_of_its_line() -> None:
+    for text in [*_texts(), "。a！b？\n\n!c?d。", "无句号的一行\n下一行。"]:
+        lay = layout.analyse_layout(text)
+        for pos in range(0, len(text), 1 if len(text) < 400 else 7):
+            assert time_points.full_sentence(text, lay, pos) == _full_sentence_by_scans(text, lay, pos)
