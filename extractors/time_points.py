@@ -24,6 +24,7 @@ from stemwire.extractors.scan import digit_run_starts, matches_at, merged, singl
 from stemwire.schemas.models import Metric
 
 _FULL_STOP = "。！？!?"
+_IN_BRACKETS = re.compile(r"\s*[（(][^）)]*")
 _FULL_STOP_MARK = re.compile(f"[{re.escape(_FULL_STOP)}]")
 _CN_DIGITS = "零〇一二两三四五六七八九十百"
 _NUM = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_DIGITS}]+|半)"
@@ -226,7 +227,7 @@ def time_for(ctx: Context, times: list[TimePoint], i: int, resolved: list[TimePo
     base = _baseline(ctx, i, c_lo)
     if base is not None:
         return base
-    if i > 0 and re.fullmatch(r"\s*[（(][^）)]*", text[ctx.metrics[i - 1].end : m.start]):
+    if i > 0 and _IN_BRACKETS.fullmatch(text, ctx.metrics[i - 1].end, m.start):
         return resolved[i - 1]
     before = [t for t in times if t.end <= m.start]
     entry = measure_entries().get(m.measure_key or "")

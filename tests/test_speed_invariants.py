@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from stemwire.extractors import cells, conditions, endpoints, layout, measures, script, time_points
+from stemwire.extractors import cells, conditions, endpoints, layout, measures, metric_measure, script, time_points
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
@@ -118,3 +118,24 @@ def test_full_sentence_equals_scans_of_its_line() -> None:
         lay = layout.analyse_layout(text)
         for pos in range(0, len(text), 1 if len(text) < 400 else 7):
             assert time_points.full_sentence(text, lay, pos) == _full_sentence_by_scans(text, lay, pos)
+
+
+def test_split_drops_what_re_whitespace_matches() -> None:
+    assert "".join(_EVERY_CHAR.split()) == re.sub(r"\s+", "", _EVERY_CHAR)
+
+
+def test_strip_shortcuts_equal_the_loops() -> None:
+    verbs = metric_measure.phrase_words().verbs
+    openers = metric_measure.phrase_words().openers
+    samples = ["握力提高了", "握力提高了 ", "评分\n提高\n", "显著改善降低", "提高", "", "了", "患者的握力"]
+    samples += [t[i : i + 30] for t in _texts()[:20] for i in range(0, len(t), 97)]
+    for s in samples:
+        m = measures._trailing(verbs).search(s)
+        assert measures._strip_end(s, verbs) == (s[: m.start()].rstrip() if m else s)
+        cut, rest, changed = 0, s, True
+        while changed and rest:
+            changed = False
+            for w in openers:
+                if rest.startswith(w):
+                    rest, cut, changed = rest[len(w) :], cut + len(w), True
+        assert measures._strip_start(s, openers) == (rest, cut)
