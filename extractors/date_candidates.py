@@ -72,7 +72,7 @@ def _opening_scans() -> dict[str, re.Pattern[str]]:
     }
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)  # one entry per opening kind of the article being read
 def _starts(opens_at: str, text: str) -> tuple[int, ...] | None:
     """Where matches of a pattern can begin; None: anywhere (the pattern opens with a literal)."""
     if opens_at == "digits":

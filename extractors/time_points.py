@@ -118,7 +118,8 @@ def find_time_points(
     """Time expressions that can tie a figure to a time since treatment. `taken`: the figures' own spans."""
     p = patterns()
     found: dict[int, TimePoint] = {}
-    length_starts = _length_starts(text)
+    # Each of these patterns opens with a length: only where one matches can they match.
+    length_starts = [s for s in _length_starts(text) if p["bare"].match(text, s)]
 
     def matches(name: str) -> Iterator[re.Match[str]]:
         if name in _OPEN_WITH_LENGTH:
