@@ -4,12 +4,23 @@ plain reference it replaces, on the fixtures and on made-up edge cases."""
 from __future__ import annotations
 
 import copy
+import random
 import re
 import sys
 
 import pytest
 
-from stemwire.extractors import cells, conditions, endpoints, layout, measures, metric_measure, script, time_points
+from stemwire.extractors import (
+    cells,
+    conditions,
+    endpoints,
+    layout,
+    measures,
+    metric_measure,
+    pipeline,
+    script,
+    time_points,
+)
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import case_variants, matches_at
@@ -139,3 +150,12 @@ def test_strip_shortcuts_equal_the_loops() -> None:
                 if rest.startswith(w):
                     rest, cut, changed = rest[len(w) :], cut + len(w), True
         assert measures._strip_start(s, openers) == (rest, cut)
+
+
+def test_whitespace_pieces_equal_the_split() -> None:
+    rng = random.Random(14)
+    alphabet = [" ", "  ", "\n", "\t", "\u3000", "\r", "\xa0", "\u2028", "a", "幹", "𠮷", "。", "\n\n"]
+    texts = ["", " ", "\n", " \n ", "a \n\tb", *_texts()]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    for text in texts:
+        assert pipeline.whitespace_pieces(text) == pipeline._WHITESPACE_RUN.split(text), repr(text)
