@@ -139,7 +139,7 @@ class CharTokenizer:
                     return list(map(self._orths.__getitem__, text))
                 self._bmp_orths[code] = orth
             found = self._bmp_orths[codes]
-        return found.tolist()  # type: ignore[no-any-return]
+        return found.tolist()
 
     def __call__(self, text: str) -> Doc:
         orth = self._orths.__getitem__
