@@ -48,33 +48,35 @@ class Layout:
     clause_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
+    # The lookups below run a thousand times per article: each is one bisect, with no call in between.
     def line_at(self, pos: int) -> Line:
         return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
 
     def kind_at(self, pos: int) -> LineKind:
-        return self.line_at(pos).kind
+        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1].kind
 
     def section_at(self, pos: int) -> Section:
-        return self.sections[self.line_at(pos).section]
+        return self.sections[self.lines[bisect.bisect_right(self._line_starts, pos) - 1].section]
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.sentence_starts, pos, len(self.text))
+        starts = self.sentence_starts
+        i = bisect.bisect_right(starts, pos)
+        return starts[i - 1 if i else 0], (starts[i] if i < len(starts) else len(self.text))
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.clause_starts, pos, len(self.text))
+        starts = self.clause_starts
+        i = bisect.bisect_right(starts, pos)
+        return starts[i - 1 if i else 0], (starts[i] if i < len(starts) else len(self.text))
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
-        line = self.line_at(pos)
+        line = self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
         return line.start, line.end
 
     def is_content(self, pos: int) -> bool:
-        return self.kind_at(pos) in ("title", "heading", "body")
+        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1].kind in _CONTENT
 
 
-def _bounds(starts: list[int], pos: int, length: int) -> tuple[int, int]:
-    i = bisect.bisect_right(starts, pos) - 1
-    end = starts[i + 1] if i + 1 < len(starts) else length
-    return starts[max(i, 0)], end
+_CONTENT = frozenset(("title", "heading", "body"))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ _CN_TENTHS = "一二三四五六七八九十"
 _CN_FOLD = re.compile(rf"[{_CN_TENTHS}]\s*倍")
 _RATIO_WORDS = "比值比|风险比|优势比|相对危险度"
 _RATIO_WORD = re.compile(_RATIO_WORDS)
+_SCALE_MARK = re.compile(r"[×xX*万亿]")  # what a scaled number (_SCALE: an exponent or a multiplier) holds
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +125,8 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
     w = _words()
     found: list[_Value] = []
     for lm in _matches("scaled_list", text):
+        if _SCALE_MARK.search(text, lm.start(), lm.end()) is None:
+            continue  # a list of plain numbers (most are): no item can be scaled
         if not layout.is_content(lm.start()) or claims.overlaps(lm.start(), lm.end()):
             continue
         items = list(_patterns()["scaled_item"].finditer(text, lm.start(), lm.end()))
