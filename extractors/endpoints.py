@@ -59,8 +59,7 @@ def _last_endpoint(text: str, starts: list[int], lo: int, hi: int) -> bool | Non
 
 def _lead_in(text: str, layout: Layout, pos: int) -> tuple[int, int] | None:
     """The line before pos's line, where it ends with a colon (主要终点结果如下：)."""
-    line = layout.line_at(pos)
-    k = layout.lines.index(line)
+    k = layout.line_index(pos)
     while k > 0:
         k -= 1
         prev = layout.lines[k]

@@ -52,6 +52,10 @@ class Layout:
     def line_at(self, pos: int) -> Line:
         return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
 
+    def line_index(self, pos: int) -> int:
+        """`lines.index(line_at(pos))` without comparing lines (no two lines are equal: their spans differ)."""
+        return bisect.bisect_right(self._line_starts, pos) - 1
+
     def kind_at(self, pos: int) -> LineKind:
         return self.lines[bisect.bisect_right(self._line_starts, pos) - 1].kind
 

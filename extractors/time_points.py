@@ -296,7 +296,7 @@ def _list_lead(ctx: Context, times: list[TimePoint], pos: int) -> TimePoint | No
     line = layout.line_at(pos)
     if not _LIST_ITEM.match(text[line.start : line.end]):
         return None
-    index = layout.lines.index(line)
+    index = layout.line_index(pos)
     while index > 0:
         index -= 1
         prev = layout.lines[index]

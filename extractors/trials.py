@@ -265,7 +265,7 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
     if ahead:
         return ahead[0]
     # a registry table: the field lines after the id's line, up to a blank line or the next id
-    index = layout.lines.index(layout.line_at(hit.start))
+    index = layout.line_index(hit.start)
     stop = min([h.start for h in hits if h.start > hit.end] + [len(text)])
     for ln in layout.lines[index + 1 : index + _FIELD_LINES + 1]:
         if ln.start >= stop or not text[ln.start : ln.end].strip():

@@ -13,6 +13,7 @@ import pytest
 from stemwire.extractors import (
     cells,
     conditions,
+    date_candidates,
     endpoints,
     layout,
     measures,
@@ -159,3 +160,19 @@ def test_whitespace_pieces_equal_the_split() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
     for text in texts:
         assert pipeline.whitespace_pieces(text) == pipeline._WHITESPACE_RUN.split(text), repr(text)
+
+
+def test_date_scans_tried_at_runs_equal_finditer() -> None:
+    assert set(date_candidates._scan_runs()) == {"month_numbers", "year_numbers", "offset_numbers"}
+    edges = ["万十月 2十月 十二 月 十2月 ١٢月", "三个月前 5 年后 十2周之后", "两千零五年 二〇二〇年 千百年 12年", ""]
+    for text in [*_texts(), *edges]:
+        for name, rx in date_candidates._scans().items():
+            assert date_candidates._scan_starts(name, text) == [m.start() for m in rx.finditer(text)], name
+
+
+def test_line_index_is_the_lines_index() -> None:
+    for text in _texts():
+        lay = layout.analyse_layout(text)
+        assert len(set(lay.lines)) == len(lay.lines)  # no two lines are equal, so index() finds each
+        for pos in range(0, len(text), 13):
+            assert lay.line_index(pos) == lay.lines.index(lay.line_at(pos))
