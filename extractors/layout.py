@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import CueSearch
 
 LineKind = Literal["title", "dateline", "heading", "body", "reference", "boilerplate", "blank"]
 
@@ -86,12 +87,12 @@ _CONTENT = frozenset(("title", "heading", "body"))
 @dataclass(frozen=True)
 class _Patterns:
     reference_heading: re.Pattern[str]
-    boilerplate: re.Pattern[str]
+    boilerplate: CueSearch
     dateline_hint: re.Pattern[str]
     heading_prefix: re.Pattern[str]
     numbered_prefix: re.Pattern[str]
     date_like: re.Pattern[str]
-    chrome: re.Pattern[str]
+    chrome: CueSearch
     nav_separators: re.Pattern[str]
     metadata_cue: re.Pattern[str]
     metadata_line: re.Pattern[str]
@@ -113,7 +114,7 @@ def _patterns() -> _Patterns:
     data = load_json("layout.json")
     return _Patterns(
         reference_heading=re.compile(data["reference_heading"], re.I),
-        boilerplate=re.compile(data["boilerplate"], re.I),
+        boilerplate=CueSearch(data["boilerplate"], re.I),
         dateline_hint=re.compile(data["dateline_hint"]),
         heading_prefix=re.compile(data["heading_prefix"], re.I),
         numbered_prefix=re.compile(data["numbered_prefix"]),
@@ -124,7 +125,7 @@ def _patterns() -> _Patterns:
             r"|(?<![\d/.-])1[0-4]\d([-/.])\d{1,2}\1\d{1,2}(?![\d/.-])"  # a Minguo date (103-05-02)
             r"|\b(?:19|20)\d{2}\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
         ),
-        chrome=re.compile(data["chrome"], re.I),
+        chrome=CueSearch(data["chrome"], re.I),
         roc_year_heading=re.compile(data["roc_year_heading"]),
         nav_separators=re.compile(data["nav_separators"]),
         metadata_cue=re.compile(data["metadata_cue"], re.I),
@@ -164,10 +165,10 @@ def _is_navigation(stripped: str) -> bool:
     return worded >= 3 and all(len(item) <= _NAV_ITEM_CHARS for item in items)
 
 
-def _cue_line(cue: re.Pattern[str], stripped: str) -> bool:
+def _cue_line(cue: CueSearch, stripped: str) -> bool:
     """A cue anywhere in a short line, or opening a long one (a paragraph that quotes 版权 is prose):
     a long line is only matched at its start, never searched."""
-    return (cue.search(stripped) if len(stripped) <= _CUE_LINE_CHARS else cue.match(stripped)) is not None
+    return cue.search(stripped) if len(stripped) <= _CUE_LINE_CHARS else cue.match(stripped)
 
 
 def _furniture(stripped: str) -> Furniture:

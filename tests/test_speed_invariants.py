@@ -24,7 +24,7 @@ from stemwire.extractors import (
 )
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import case_variants, matches_at
+from stemwire.extractors.scan import CueSearch, case_variants, matches_at, top_level_branches
 from stemwire.extractors.script import analysis_text
 from stemwire.extractors.time_points import words
 from tests.helpers import FIXTURES, both_scripts
@@ -176,3 +176,31 @@ def test_line_index_is_the_lines_index() -> None:
         assert len(set(lay.lines)) == len(lay.lines)  # no two lines are equal, so index() finds each
         for pos in range(0, len(text), 13):
             assert lay.line_index(pos) == lay.lines.index(lay.line_at(pos))
+
+
+@pytest.mark.parametrize("key", ["chrome", "boilerplate", "metadata_cue", "publication_cue", "related_heading"])
+def test_cue_search_equals_the_pattern(key: str) -> None:
+    source = load_json("layout.json")[key]
+    cue, plain = CueSearch(source, re.I), re.compile(source, re.I)
+    pages = sorted((FIXTURES / "pages").iterdir())
+    lines = [ln.strip() for t in _texts() for ln in t.split("\n")]
+    lines += [ln.strip() for p in pages for ln in p.read_text(encoding="utf-8", errors="replace").split("\n")]
+    lines += [
+        "Copyright 2020",
+        "xICP备12号",
+        "版权所有 ©",
+        "ALL RIGHTS RESERVED",
+        "字号：大",
+        "> 正文",
+        "ſkip to content",
+    ]
+    lines += ["QR code", "whatsapp", "Ｑr Code", "SKIP TO MAIN CONTENT", "tagS: a", "url: http://a.b", ""]
+    for line in lines:
+        assert cue.search(line) == (plain.search(line) is not None), line
+        assert cue.match(line) == (plain.match(line) is not None), line
+
+
+def test_top_level_branches_split_only_the_top_level() -> None:
+    assert top_level_branches(r"a|(b|c)|[|]|\||[]|]|[^]|x]|d") == ["a", "(b|c)", "[|]", r"\|", "[]|]", "[^]|x]", "d"]
+    assert top_level_branches("(?i)a|b") is None
+    assert top_level_branches(r"(a)|\1") is None  # an alternative that needs another's group
