@@ -155,9 +155,12 @@ _CLAUSE_END_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
 _CUE_LINE_CHARS = 120
 
 
+_CLAUSE_OR_STOP = re.compile(f"[{re.escape(CLAUSE_END)}。]")  # one search, not a test per character
+
+
 def _is_navigation(stripped: str) -> bool:
     """Three or more short items joined by separators, no sentence: a navigation bar or breadcrumb."""
-    if any(ch in CLAUSE_END + "。" for ch in stripped):
+    if _CLAUSE_OR_STOP.search(stripped):
         return False
     items = [item for item in _patterns().nav_separators.split(stripped) if item]
     # Items are words (首页 / 新闻 / 正文): a date or a ratio written with slashes (2010/01/29) is not a bar.

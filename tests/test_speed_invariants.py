@@ -204,3 +204,14 @@ def test_top_level_branches_split_only_the_top_level() -> None:
     assert top_level_branches(r"a|(b|c)|[|]|\||[]|]|[^]|x]|d") == ["a", "(b|c)", "[|]", r"\|", "[]|]", "[^]|x]", "d"]
     assert top_level_branches("(?i)a|b") is None
     assert top_level_branches(r"(a)|\1") is None  # an alternative that needs another's group
+
+
+def test_teaser_guard_turns_away_only_what_the_pattern_would() -> None:
+    guarded = load_json("layout.json")["teaser"]
+    guard = "^(?![\\s\\S]*[。！？；;])"
+    assert guarded.startswith(guard)
+    plain = re.compile("^" + guarded[len(guard) :])
+    lines = [ln.strip() for t in _texts() for ln in t.split("\n")]
+    lines += ["造血干细胞移植新进展 2019-01-02", "• 新疗法获批（2024年3月5日）", "研究进展。 2019-01-02", "标题\n 3-4"]
+    for line in lines:
+        assert (re.match(guarded, line) is None) == (plain.match(line) is None), line
