@@ -21,6 +21,7 @@ from stemwire.extractors import (
     pipeline,
     script,
     time_points,
+    trials,
 )
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
@@ -215,3 +216,17 @@ def test_teaser_guard_turns_away_only_what_the_pattern_would() -> None:
     lines += ["造血干细胞移植新进展 2019-01-02", "• 新疗法获批（2024年3月5日）", "研究进展。 2019-01-02", "标题\n 3-4"]
     for line in lines:
         assert (re.match(guarded, line) is None) == (plain.match(line) is None), line
+
+
+def test_registry_probes_are_weaker_than_their_ids() -> None:
+    edges = [
+        "NL-OMON12345 xNL-OMON12345 NTR1234 aNTR1234 NTR12345",
+        "2021-512345-12-34 x2021-512345-12-34 2021-512345-12-345",
+    ]
+    for reg in trials.registries():
+        for text in [*_texts(), *edges]:
+            found = [m.span() for m in reg.pattern.finditer(text)]
+            assert [m.span() for m in trials._registry_matches(reg, text)] == found, reg.key
+            if found:
+                probe = reg.probe.search(text)
+                assert probe is not None and probe.start() <= found[0][0]
