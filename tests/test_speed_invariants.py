@@ -19,6 +19,7 @@ from stemwire.extractors import (
     measures,
     metric_measure,
     pipeline,
+    references,
     script,
     time_points,
     trials,
@@ -230,3 +231,11 @@ def test_registry_probes_are_weaker_than_their_ids() -> None:
             if found:
                 probe = reg.probe.search(text)
                 assert probe is not None and probe.start() <= found[0][0]
+
+
+def test_pmid_pattern_equals_the_plain_one() -> None:
+    plain = re.compile(r"(?i:PMID)\s*[:：]?\s*(\d{1,9})(?!\d)|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})")
+    edges = ["PMID: 123 pmid：45 PmId 6 Pubmed.ncbi.nlm.nih.gov/1 pubmed.ncbi.nlm.nih.gov/12 PMID1234567890"]
+    for text in [*_texts(), *edges]:
+        fast = [(m.span(), m.groups()) for m in references._PMID.finditer(text)]
+        assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)]
