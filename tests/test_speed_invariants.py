@@ -18,6 +18,7 @@ from stemwire.extractors import (
     layout,
     measures,
     metric_measure,
+    metrics,
     pipeline,
     references,
     script,
@@ -239,3 +240,40 @@ def test_pmid_pattern_equals_the_plain_one() -> None:
     for text in [*_texts(), *edges]:
         fast = [(m.span(), m.groups()) for m in references._PMID.finditer(text)]
         assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def _last_verb_by_every_verb(lead: str) -> str | None:
+    w = metrics._words()
+    best: tuple[int, str] | None = None
+    for direction in ("increase", "decrease", "improvement"):
+        for verb in w[direction]:
+            i = lead.rfind(verb)
+            if i >= 0 and (best is None or i + len(verb) > best[0]):
+                best = (i + len(verb), direction)
+    return best[1] if best else None
+
+
+def _qualifier_by_loops(text: str, start: int, end: int, clause_lo: int) -> str | None:
+    w = metrics._words()
+    stripped, changed = text[max(clause_lo, start - 6) : start], True
+    while changed:
+        changed = False
+        for f in sorted(w["fillers"], key=len, reverse=True):
+            if stripped.endswith(f):
+                stripped, changed = stripped[: -len(f)], True
+    tail = text[end : end + 4].lstrip()
+    for mark, key in ((">=", "at_least"), ("<=", "at_most"), ("~", "approx")):
+        if stripped.endswith(tuple(w[f"{key}_before"])) or tail.startswith(tuple(w[f"{key}_after"])):
+            return mark
+    return None
+
+
+def test_figure_words_equal_the_loops_over_every_word() -> None:
+    for text in _texts():
+        for pos in range(0, len(text), 11):
+            lead = text[max(0, pos - 10) : pos]
+            assert metrics._last_verb(lead) == _last_verb_by_every_verb(lead)
+            end = min(len(text), pos + 3)
+            assert metrics._qualifier(text, pos, end, max(0, pos - 20)) == _qualifier_by_loops(
+                text, pos, end, max(0, pos - 20)
+            )
