@@ -12,6 +12,7 @@ Time points are time_points.py's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.claims import Claims
@@ -253,12 +254,17 @@ def _versus(ctx: Context, i: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _respectively_words() -> tuple[str, ...]:
+    return tuple(sorted(_words()["respectively"], key=len, reverse=True))
+
+
 def _respectively(ctx: Context, i: int, s_lo: int) -> tuple[int, list[_Group]] | None:
     """(index in the list, groups named before 分别) for a figure of a 'respectively' list."""
     m = ctx.metrics[i]
     text = ctx.text
     found = None
-    for word in sorted(_words()["respectively"], key=len, reverse=True):
+    for word in _respectively_words():
         k = text.rfind(word, s_lo, m.start)
         if k >= 0 and (found is None or k > found):
             found = k

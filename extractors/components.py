@@ -37,7 +37,8 @@ Mention = tuple[int, int, str]  # start, end, key
 def put(doc: Doc, name: str, facts: Sequence[Any], mentions: Iterable[Mention], hits: Sequence[Any] = ()) -> None:
     """Publish a family's facts and mentions as the span group `name`."""
     mentions = list(mentions)
-    spans = [doc.char_span(s, e, label=name, alignment_mode="expand") for s, e, _ in mentions]
+    label = doc.vocab.strings.add(name)  # once, not once per span
+    spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for s, e, _ in mentions]
     attrs = {"facts": list(facts), "mentions": mentions, "hits": list(hits)}
     doc.spans[name] = SpanGroup(doc, name=name, attrs=attrs, spans=[s for s in spans if s is not None])
 

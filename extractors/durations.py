@@ -225,6 +225,8 @@ def _list_items(
 ) -> list[DurationFact]:
     """'1、3、6个月' writes the unit once: the earlier numbers are lengths in the same unit."""
     lo = max(0, start - _LIST_LOOKBEHIND)
+    if not text[lo:start].rstrip().endswith(("、", "和", "及")):
+        return []  # the list pattern ends with one of these and spaces: it cannot match
     listed = _LIST_BEFORE.search(text, lo, start)
     if listed is None or (listed.start() > 0 and text[listed.start() - 1] in _NOT_BEFORE_LIST):
         return []
