@@ -4,7 +4,6 @@ plain reference it replaces, on the fixtures and on made-up edge cases."""
 from __future__ import annotations
 
 import copy
-import random
 import re
 import sys
 
@@ -19,18 +18,19 @@ from stemwire.extractors import (
     measures,
     metric_measure,
     metrics,
-    pipeline,
     references,
     script,
     time_points,
     trials,
 )
+from stemwire.extractors.pipeline import build_pipeline
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import CueSearch, case_variants, matches_at, top_level_branches
 from stemwire.extractors.script import analysis_text
 from stemwire.extractors.time_points import words
 from tests.helpers import FIXTURES, both_scripts
+from tests.test_char_tokenizer import _reference as _reference_tokens
 from tests.test_scan import _texts
 
 _EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
@@ -156,15 +156,6 @@ def test_strip_shortcuts_equal_the_loops() -> None:
         assert measures._strip_start(s, openers) == (rest, cut)
 
 
-def test_whitespace_pieces_equal_the_split() -> None:
-    rng = random.Random(14)
-    alphabet = [" ", "  ", "\n", "\t", "\u3000", "\r", "\xa0", "\u2028", "a", "幹", "𠮷", "。", "\n\n"]
-    texts = ["", " ", "\n", " \n ", "a \n\tb", *_texts()]
-    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
-    for text in texts:
-        assert pipeline.whitespace_pieces(text) == pipeline._WHITESPACE_RUN.split(text), repr(text)
-
-
 def test_date_scans_tried_at_runs_equal_finditer() -> None:
     assert set(date_candidates._scan_runs()) == {"month_numbers", "year_numbers", "offset_numbers"}
     edges = ["万十月 2十月 十二 月 十2月 ١٢月", "三个月前 5 年后 十2周之后", "两千零五年 二〇二〇年 千百年 12年", ""]
@@ -277,3 +268,10 @@ def test_figure_words_equal_the_loops_over_every_word() -> None:
             assert metrics._qualifier(text, pos, end, max(0, pos - 20)) == _qualifier_by_loops(
                 text, pos, end, max(0, pos - 20)
             )
+
+
+def test_tokens_of_the_fixtures_follow_the_rule() -> None:
+    tokenizer = build_pipeline().tokenizer
+    for text in _texts():
+        doc = tokenizer(text)
+        assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == _reference_tokens(text)
