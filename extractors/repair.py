@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import digit_run_starts, matches_at, starts_of
+from stemwire.extractors.scan import digit_run_starts, line_starts, matches_at, starts_of
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,12 @@ def _roc_headings(text: str, repairs: list[Repair]) -> str:
         width = m.end("spare") - m.start("year")
         return m.group("lead") + replacement.rjust(width)
 
-    return _rules().roc_year_heading.sub(gregorian, text)
+    # re.sub, with the matches found only at line starts (the rule opens with ^ under (?m))
+    out, last = [], 0
+    for m in matches_at(_rules().roc_year_heading, text, line_starts(text)):
+        out += [text[last : m.start()], gregorian(m)]
+        last = m.end()
+    return "".join([*out, text[last:]]) if out else text
 
 
 def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:

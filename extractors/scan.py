@@ -33,6 +33,7 @@ _DIGIT_RUN = re.compile(single_first(r"\d+"))
 _ALNUM_RUN = re.compile(single_first(r"[A-Za-z0-9]+"))
 _LETTER_RUN = re.compile(single_first(r"[A-Za-z]+"))
 _SIGNS = "-−"
+_LINE_BREAK = re.compile("\n")
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +47,13 @@ def digit_run_starts(text: str) -> tuple[int, ...]:
             starts.append(s - 1)
         starts.append(s)
     return tuple(starts)
+
+
+@lru_cache(maxsize=4)
+def line_starts(text: str) -> tuple[int, ...]:
+    """Where each line begins: every match of a pattern opening with ^ under re.MULTILINE begins here
+    (re tries such a pattern at every position of the text)."""
+    return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
 
 
 @lru_cache(maxsize=4)

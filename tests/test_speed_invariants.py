@@ -19,6 +19,9 @@ from stemwire.extractors import (
     metric_measure,
     metrics,
     references,
+    registry_rows,
+    repair,
+    scan,
     script,
     time_points,
     trials,
@@ -275,3 +278,35 @@ def test_tokens_of_the_fixtures_follow_the_rule() -> None:
     for text in _texts():
         doc = tokenizer(text)
         assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == _reference_tokens(text)
+
+
+def _roc_headings_by_sub(roc: re.Pattern[str], text: str) -> tuple[str, list[repair.Repair]]:
+    found: list[repair.Repair] = []
+
+    def gregorian(m: re.Match[str]) -> str:
+        year = int(m.group("year")) + 1911
+        if not 1912 <= year <= 2100:
+            return m.group()
+        found.append(repair.Repair("roc_year_heading", m.start("year"), m.end("spare")))
+        return m.group("lead") + f"{year}年".rjust(m.end("spare") - m.start("year"))
+
+    return roc.sub(gregorian, text), found
+
+
+def test_line_start_patterns_equal_finditer_and_sub() -> None:
+    rows, _ = registry_rows._row_pattern()
+    roc = repair._rules().roc_year_heading
+    edges = [
+        "103年卫生福利部新闻\n  103年生福利部新闻稿\nx103年卫生福利部新闻",
+        "登记号: NCT01234567\n|样本量|:|60|\n\n研究分期：II期",
+    ]
+    for text in [*_texts(), *edges]:
+        assert list(scan.line_starts(text)) == [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        assert [m.span() for m in matches_at(rows, text, scan.line_starts(text))] == [
+            m.span() for m in rows.finditer(text)
+        ]
+        fast: list[repair.Repair] = []
+        assert (repair._roc_headings(text, fast), fast) == _roc_headings_by_sub(roc, text)
+        assert [m.span() for m in matches_at(roc, text, scan.line_starts(text))] == [
+            m.span() for m in roc.finditer(text)
+        ]
