@@ -61,11 +61,14 @@ def _ascii_lower(text: str) -> str:
 class TermMatcher:
     def __init__(self, terms: list[Term]) -> None:
         # Folded surface -> the terms spelled that way (case variants of one surface share a slot).
-        table: dict[str, list[tuple[str, Term]]] = {}
+        # Each with whether a hit must be checked: one without ASCII letters or digits matches exactly
+        # where the automaton finds it, with no word edge to test.
+        table: dict[str, list[tuple[str, Term, bool]]] = {}
         for term in terms:
             for spelling in _spellings(term.surface):
                 if spelling:
-                    table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term))
+                    check = any(_is_word_char(ch) for ch in spelling)
+                    table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term, check))
         self._automaton = ahocorasick.Automaton()
         # pyahocorasick finds a node's child by a linear search, so at the root a character that
         # begins no term costs a search of every first character (hundreds). Characters in no term
@@ -108,9 +111,9 @@ class TermMatcher:
         folded = self._outside_masked(_ascii_lower(text))  # same length: offsets carry over
         found: list[tuple[int, int, str]] = []
         for last, spelled in self._automaton.iter(folded, start, end):
-            for spelling, term in spelled:
+            for spelling, term, check in spelled:
                 s = last + 1 - len(spelling)
-                if self._accepts(text, s, last + 1, spelling, term):
+                if not check or self._accepts(text, s, last + 1, spelling, term):
                     found.append((s, last + 1, term.key))
                     break
         found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))

@@ -31,6 +31,7 @@ from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import CueSearch, case_variants, matches_at, top_level_branches
 from stemwire.extractors.script import analysis_text
+from stemwire.extractors.terms import TermMatcher, _ascii_lower
 from stemwire.extractors.time_points import words
 from tests.helpers import FIXTURES, both_scripts
 from tests.test_char_tokenizer import _reference as _reference_tokens
@@ -310,3 +311,30 @@ def test_line_start_patterns_equal_finditer_and_sub() -> None:
         assert [m.span() for m in matches_at(roc, text, scan.line_starts(text))] == [
             m.span() for m in roc.finditer(text)
         ]
+
+
+def _term_hits_by_find(matcher: TermMatcher, text: str) -> list[tuple[int, int, str]]:
+    """Every vocabulary spelling looked for with str.find, every hit checked, leftmost-longest kept."""
+    lowered = _ascii_lower(text)
+    found = []
+    for folded, spelled in matcher._automaton.items():
+        i = lowered.find(folded)
+        while folded and i >= 0:
+            accepted = next((t for s, t, _ in spelled if matcher._accepts(text, i, i + len(folded), s, t)), None)
+            if accepted is not None:
+                found.append((i, i + len(folded), accepted.key))
+            i = lowered.find(folded, i + 1)
+    found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+    kept, taken_to = [], -1
+    for s, e, key in found:
+        if s >= taken_to:
+            kept.append((s, e, key))
+            taken_to = e
+    return kept
+
+
+def test_term_matchers_equal_a_search_for_every_spelling() -> None:
+    edges = ["MSC msc MSCs UC-MSC CAR T细胞 CAR-T细胞 car t细胞 间充质干细胞", "帕金森病\x01\x00阿尔茨海默病 ALS als"]
+    for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
+        for text in [*_texts()[:40], *edges]:
+            assert [(h.start, h.end, h.key) for h in matcher.finditer(text)] == _term_hits_by_find(matcher, text)
