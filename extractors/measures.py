@@ -134,6 +134,7 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 
 
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
+_PHRASE_RUN = re.compile(_PHRASE_CHAR.pattern + "*")  # one match instead of a test per character
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
 # 达到这一标准的比例: a phrase pointing back names no measure of its own
@@ -202,9 +203,8 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
         lo += cut
         if (when := _LEADING_TIME.match(text, lo, c_hi)) is not None:  # 在第12个月时仍处于缓解: the time is no part
             lo, rest = when.end(), text[when.end() : c_hi]
-        hi = lo
-        while hi < c_hi and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[hi]):
-            hi += 1
+        run = _PHRASE_RUN.match(text, lo, min(c_hi, lo + _PHRASE_LONGEST))
+        hi = run.end() if run else lo
         if hi - lo >= 2 and rest:
             return lo, hi, True
     lead = _strip_end(text[c_lo:start].rstrip(), words.verbs)
@@ -213,7 +213,7 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     hi = c_lo + len(lead)
     lo = hi
     while lo > c_lo and hi - lo < _PHRASE_LONGEST:
-        if _PHRASE_CHAR.match(text[lo - 1]):
+        if _PHRASE_CHAR.match(text, lo - 1):
             lo -= 1
         elif text[lo - 1] in ")）" and (opening := _OPENING.search(text, max(c_lo, lo - 12), lo - 1)) is not None:
             lo = opening.start()  # 神经丝轻链(NfL)水平: an abbreviation in brackets is part of the phrase
