@@ -96,14 +96,15 @@ def matches_at(
     """`pattern.finditer(text, lo, hi)` for a pattern whose every match begins at one of `starts`
     (ascending): tried at each start in turn, skipping those inside the previous match."""
     hi = len(text) if hi is None else hi
+    match = pattern.match  # bound once: this loop runs a few thousand times per article
     resume = lo
     for start in starts:
         if start < resume:
             continue
         if start >= hi:
             break
-        m = pattern.match(text, start, hi)
-        if m is not None and m.end() > m.start():
+        m = match(text, start, hi)
+        if m is not None and m.end() > start:
             yield m
             resume = m.end()
 
