@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 from stemwire.extractors.components import facts, mentions
@@ -74,7 +73,8 @@ def build_record(
             language=profile.language,  # type: ignore[arg-type]
             traditional_chars=profile.traditional_chars,
             simplified_chars=profile.simplified_chars,
-            normalised_sha256=hashlib.sha256(re.sub(r"\s+", "", analysis.text).encode("utf-8")).hexdigest(),
+            # str.split() drops what re's \s matches (both Py_UNICODE_ISSPACE) at a fifth of re.sub's cost
+            normalised_sha256=hashlib.sha256("".join(analysis.text.split()).encode("utf-8")).hexdigest(),
         ),
         title=doc._.title,
         text=original,

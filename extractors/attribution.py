@@ -12,6 +12,7 @@ Time points are time_points.py's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.claims import Claims
@@ -71,7 +72,7 @@ def _clause_has_comparison(ctx: Context, lo: int, pos: int) -> bool:
             return True
         if _rx("with_before").search(before) and _rx("compare_after").search(ctx.text[g.end : min(pos, g.end + 8)]):
             return True
-        if re.search(r"(?:是|为)$", before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
+        if _IS_BEFORE.search(before) and ctx.text.startswith("的", g.end) and g.end + 4 >= pos:
             return True
     if _rx("compare_control").search(lead):
         return True
@@ -103,7 +104,7 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
         "相对减少",
         "相对风险降低",
     )
-    tail = re.sub(r"(?:了|约|近|达|为|是|分别|平均|\s)+$", "", lead[-12:])
+    tail = _TAIL_FILLERS.sub("", lead[-12:])
     comparator = _comparator_stated(ctx, m.start)
     if tail.endswith(strong):
         return "comparison"
@@ -117,7 +118,7 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     if comparator and tail.endswith(tuple(w["comparison_before"])):
         return "comparison"
     # a figure in parentheses after another (降幅20.4%), (OR=0.18) took care of itself above
-    if i > 0 and re.fullmatch(r"\s*[（(][^）)]*", text[ctx.metrics[i - 1].end : m.start]):
+    if i > 0 and _IN_BRACKETS.fullmatch(text, ctx.metrics[i - 1].end, m.start):
         return arms[i - 1]
     pair = _versus(ctx, i)
     if pair is not None:  # a pair is two groups by itself; their order is the order they were named in
@@ -165,6 +166,10 @@ def _arm_for(ctx: Context, i: int, arms: list[Arm | None]) -> Arm | None:
     return None
 
 
+_IS_BEFORE = re.compile(r"(?:是|为)$")
+_TAIL_FILLERS = re.compile(r"(?:了|约|近|达|为|是|分别|平均|\s)+$")
+_IN_BRACKETS = re.compile(r"\s*[（(][^）)]*")  # (降幅20.4%: a figure in brackets after another
+_OF_SPACE = re.compile(r"的\s*")
 _COMPARED_VALUE = re.compile(r"(?:较|比|高于|低于|超过)[^，,；;。]{1,14}的\s*$")
 _GROUP_COMPARED = re.compile(
     r"(?:(?<![相对])比|较)\s*[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组(?!的?\s*$)|(?:是|为)[\u4e00-\u9fffA-Za-z0-9\-]{1,10}?组的\s*$"
@@ -177,7 +182,7 @@ def _compared_groups_value(ctx: Context, c_lo: int, m: Metric) -> Arm | None:
     if m.unit in (None, "fold"):
         return None
     for g in ctx.groups:
-        if c_lo <= g.start and g.end <= m.start and re.fullmatch(r"的\s*", ctx.text[g.end : m.start]):
+        if c_lo <= g.start and g.end <= m.start and _OF_SPACE.fullmatch(ctx.text, g.end, m.start):
             before = ctx.text[max(c_lo, g.start - 4) : g.start]
             if _rx("compare_end").search(before) and g.arm in ("intervention", "control"):
                 return g.arm
@@ -249,12 +254,17 @@ def _versus(ctx: Context, i: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _respectively_words() -> tuple[str, ...]:
+    return tuple(sorted(_words()["respectively"], key=len, reverse=True))
+
+
 def _respectively(ctx: Context, i: int, s_lo: int) -> tuple[int, list[_Group]] | None:
     """(index in the list, groups named before 分别) for a figure of a 'respectively' list."""
     m = ctx.metrics[i]
     text = ctx.text
     found = None
-    for word in sorted(_words()["respectively"], key=len, reverse=True):
+    for word in _respectively_words():
         k = text.rfind(word, s_lo, m.start)
         if k >= 0 and (found is None or k > found):
             found = k

@@ -37,7 +37,8 @@ Mention = tuple[int, int, str]  # start, end, key
 def put(doc: Doc, name: str, facts: Sequence[Any], mentions: Iterable[Mention], hits: Sequence[Any] = ()) -> None:
     """Publish a family's facts and mentions as the span group `name`."""
     mentions = list(mentions)
-    spans = [doc.char_span(s, e, label=name, alignment_mode="expand") for s, e, _ in mentions]
+    label = doc.vocab.strings.add(name)  # once, not once per span
+    spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for s, e, _ in mentions]
     attrs = {"facts": list(facts), "mentions": mentions, "hits": list(hits)}
     doc.spans[name] = SpanGroup(doc, name=name, attrs=attrs, spans=[s for s in spans if s is not None])
 
@@ -62,8 +63,9 @@ def _by_position(name: str, items: Sequence[Any]) -> list[Mention]:
 
 
 def _claim(doc: Doc, found: Sequence[Any]) -> None:
+    claims = doc._.claims  # each doc._ builds an accessor object: once, not once per fact
     for h in found:
-        doc._.claims.add(h.start, h.end)
+        claims.add(h.start, h.end)
 
 
 _LAYOUT = "doc._.layout"
@@ -73,11 +75,12 @@ _CLAIMS = "doc._.claims"
 @Language.factory("stemwire_layout", assigns=[_LAYOUT, _CLAIMS, "doc._.title"])
 def make_layout(nlp: Language, name: str) -> Any:
     def layout(doc: Doc) -> Doc:
-        doc._.layout = analyse_layout(doc._.text)
-        doc._.claims = Claims()
-        line = next((line for line in doc._.layout.lines if line.kind == "title"), None)
-        title = doc._.original[line.start : line.end].strip()[:TITLE_CHARS] if line else ""
-        doc._.title = title or None
+        ext = doc._  # each doc._ builds an accessor object: one per step
+        ext.layout = analyse_layout(ext.text)
+        ext.claims = Claims()
+        line = next((line for line in ext.layout.lines if line.kind == "title"), None)
+        title = ext.original[line.start : line.end].strip()[:TITLE_CHARS] if line else ""
+        ext.title = title or None
         return doc
 
     return layout
@@ -86,7 +89,8 @@ def make_layout(nlp: Language, name: str) -> Any:
 @Language.factory("stemwire_references", requires=[_LAYOUT, _CLAIMS], assigns=["doc._.references"])
 def make_references(nlp: Language, name: str) -> Any:
     def references(doc: Doc) -> Doc:
-        put(doc, "references", find_references(doc._.original, doc._.text, doc._.layout, doc._.claims), [])
+        ext = doc._
+        put(doc, "references", find_references(ext.original, ext.text, ext.layout, ext.claims), [])
         return doc
 
     return references
@@ -95,9 +99,10 @@ def make_references(nlp: Language, name: str) -> Any:
 @Language.factory("stemwire_trials", requires=[_LAYOUT, _CLAIMS, "doc._.references"], assigns=["doc._.trials"])
 def make_trials(nlp: Language, name: str) -> Any:
     def trials(doc: Doc) -> Doc:
-        found = find_trial_ids(doc._.text, doc._.layout, doc._.claims)
-        trials = trials_from(doc._.original, doc._.text, doc._.layout, found)
-        share_registrations(doc._.text, doc._.layout, found, trials)
+        ext = doc._
+        found = find_trial_ids(ext.text, ext.layout, ext.claims)
+        trials = trials_from(ext.original, ext.text, ext.layout, found)
+        share_registrations(ext.text, ext.layout, found, trials)
         put(doc, "trials", trials, [(h.start, h.end, h.registry_id) for h in found], found)
         return doc
 
@@ -111,12 +116,13 @@ def make_trials(nlp: Language, name: str) -> Any:
 )
 def make_dates(nlp: Language, name: str) -> Any:
     def dates(doc: Doc) -> Doc:
-        found, dateline = find_dates(doc._.original, doc._.text, doc._.layout, doc._.claims, doc._.published)
+        ext = doc._
+        found, dateline = find_dates(ext.original, ext.text, ext.layout, ext.claims, ext.published)
         resolved = [d for d in found if d.value is not None]
         unresolved = [d for d in found if d.value is None]
         put(doc, "dates", resolved, _by_position("dates", resolved))
         put(doc, "unresolved_dates", unresolved, _by_position("unresolved_dates", unresolved))
-        doc._.dateline = dateline
+        ext.dateline = dateline
         return doc
 
     return dates
@@ -131,11 +137,12 @@ class CellTypes:
         self.generic = {key for key, entry in cells.cell_entries().items() if entry.generic}
 
     def __call__(self, doc: Doc) -> Doc:
-        found = cells.find_cell_mentions(doc._.text, doc._.layout, self.matcher)
+        ext = doc._
+        found = cells.find_cell_mentions(ext.text, ext.layout, self.matcher)
         _claim(doc, found)
         # Generic words (细胞, 干细胞) only shadow shorter names; they are not mentions.
         named = [(h.start, h.end, h.key) for h in found if h.key not in self.generic]
-        put(doc, "cell_types", cells.cell_types_from(doc._.original, found), named, found)
+        put(doc, "cell_types", cells.cell_types_from(ext.original, found), named, found)
         return doc
 
 
@@ -147,7 +154,8 @@ def make_cell_types(nlp: Language, name: str) -> CellTypes:
 @Language.factory("stemwire_measures", requires=[_LAYOUT, _CLAIMS, "doc._.cell_types"], assigns=["doc._.measures"])
 def make_measures(nlp: Language, name: str) -> Any:
     def measures(doc: Doc) -> Doc:
-        found = find_measures(doc._.text, doc._.layout, doc._.claims)
+        ext = doc._
+        found = find_measures(ext.text, ext.layout, ext.claims)
         _claim(doc, found)
         put(doc, "measures", [], [(h.start, h.end, h.entry.key) for h in found], found)
         return doc
@@ -162,10 +170,11 @@ class Conditions:
         self.matcher = conditions.condition_matcher()
 
     def __call__(self, doc: Doc) -> Doc:
-        found = conditions.find_condition_mentions(doc._.text, doc._.layout, doc._.claims, self.matcher)
+        ext = doc._
+        found = conditions.find_condition_mentions(ext.text, ext.layout, ext.claims, self.matcher)
         _claim(doc, found)
         keyed = [(h.start, h.end, h.key) for h in found]
-        put(doc, "conditions", conditions.conditions_from(doc._.original, found), keyed, found)
+        put(doc, "conditions", conditions.conditions_from(ext.original, found), keyed, found)
         return doc
 
 
@@ -179,7 +188,8 @@ def make_conditions(nlp: Language, name: str) -> Conditions:
 )
 def make_metrics(nlp: Language, name: str) -> Any:
     def metrics(doc: Doc) -> Doc:
-        found = find_metrics(doc._.original, doc._.text, doc._.layout, doc._.claims, hits(doc, "measures"))
+        ext = doc._
+        found = find_metrics(ext.original, ext.text, ext.layout, ext.claims, hits(doc, "measures"))
         put(doc, "metrics", found, _by_position("metrics", found))
         return doc
 
@@ -191,7 +201,8 @@ def make_metrics(nlp: Language, name: str) -> Any:
 )
 def make_durations(nlp: Language, name: str) -> Any:
     def durations(doc: Doc) -> Doc:
-        found = find_durations(doc._.original, doc._.text, doc._.layout, doc._.claims)
+        ext = doc._
+        found = find_durations(ext.original, ext.text, ext.layout, ext.claims)
         put(doc, "durations", found, _by_position("durations", found))
         return doc
 
@@ -205,17 +216,18 @@ def make_durations(nlp: Language, name: str) -> Any:
 )
 def make_studies(nlp: Language, name: str) -> Any:
     def studies(doc: Doc) -> Doc:
+        ext = doc._
         """Group the article into studies and tie each trial, metric and duration to its study."""
-        layout, trial_hits = doc._.layout, hits(doc, "trials")
+        layout, trial_hits = ext.layout, hits(doc, "trials")
         results = facts(doc, "metrics") + facts(doc, "durations")
         study_map = find_studies(
-            doc._.original,
-            doc._.text,
+            ext.original,
+            ext.text,
             layout,
             trial_hits,
             facts(doc, "references"),
             [f.start for f in results],
-            doc._.title,
+            ext.title,
         )
         by_trial = {s.trial_ids[0]: s.id for s in study_map.studies if s.trial_ids}
         for trial in facts(doc, "trials"):
@@ -235,17 +247,18 @@ def make_studies(nlp: Language, name: str) -> Any:
 )
 def make_trial_links(nlp: Language, name: str) -> Any:
     def trial_links(doc: Doc) -> Doc:
+        ext = doc._
         """Each trial's conditions, interventions and follow-up, from the facts around its mentions."""
         link_trials(
-            doc._.text,
-            doc._.layout,
+            ext.text,
+            ext.layout,
             facts(doc, "trials"),
             hits(doc, "trials"),
             hits(doc, "conditions"),
             hits(doc, "cell_types"),
             facts(doc, "durations"),
         )
-        doc._.trials_linked = True
+        ext.trials_linked = True
         return doc
 
     return trial_links

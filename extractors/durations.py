@@ -11,7 +11,7 @@ from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.numerals import MIXED_NUMBER, NUMERAL_CHARS, parse_number, plain_decimal
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import matches_at, single_first, starts_of, with_leading_space
+from stemwire.extractors.scan import digit_run_starts, matches_at, merged, single_first, starts_of, with_leading_space
 from stemwire.schemas.models import DurationFact, Qualifier
 
 # 或 joins two ends too where a length is given as "3或6个月".
@@ -37,14 +37,18 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
-_OPENING = re.compile("|".join(map(single_first, ("第", r"\d+", rf"[{NUMERAL_CHARS}半]+"))))
+# 第, digits and numerals are disjoint classes: three scans that re can skip ahead in find the starts
+# one alternation of them finds, where the alternation tried every position (~0.15 ms per article).
+_ORDINAL = re.compile("第")
+_NUMERAL_RUN = re.compile(single_first(rf"[{NUMERAL_CHARS}半]+"))
 
 
 def _openings(text: str) -> list[int]:
     """Where the duration grammar can begin: 第, a run of digits or numerals, or the spaces before
     one (the grammar's number has no lookbehind, but a match never starts inside a run that failed
     from its first character, since the rest of the grammar sees the same text after it)."""
-    return with_leading_space(text, starts_of(_OPENING, text))
+    runs = merged(starts_of(_ORDINAL, text), digit_run_starts(text), starts_of(_NUMERAL_RUN, text))
+    return with_leading_space(text, runs)  # digit_run_starts adds a sign before a run: one more place to try
 
 
 def iso_duration(value: float, designator: str, is_time: bool) -> str:
@@ -221,6 +225,8 @@ def _list_items(
 ) -> list[DurationFact]:
     """'1、3、6个月' writes the unit once: the earlier numbers are lengths in the same unit."""
     lo = max(0, start - _LIST_LOOKBEHIND)
+    if not text[lo:start].rstrip().endswith(("、", "和", "及")):
+        return []  # the list pattern ends with one of these and spaces: it cannot match
     listed = _LIST_BEFORE.search(text, lo, start)
     if listed is None or (listed.start() > 0 and text[listed.start() - 1] in _NOT_BEFORE_LIST):
         return []

@@ -13,10 +13,13 @@ figure is not the primary endpoint by being first):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.measures import measures_in
+from stemwire.extractors.scan import case_variants, matches_at, starts_of
 from stemwire.extractors.time_points import words
 from stemwire.schemas.models import Metric
 
@@ -30,10 +33,24 @@ def _endpoint_words() -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<{k}{i}>{re.escape(x)})" for i, (x, k) in enumerate(named)), re.I)
 
 
-def _last_endpoint(text: str, lo: int, hi: int) -> bool | None:
+@lru_cache(maxsize=1)
+def _endpoint_openings() -> re.Pattern[str]:
+    """Where an endpoint word can begin. The case-blind alternation tries every position of the
+    text (1.6 ms per article); tried only at these characters it finds the same matches."""
+    w = words()
+    firsts = case_variants({x[0] for x in (*w["primary_endpoint_words"], *w["secondary_endpoint_words"])})
+    return re.compile(f"[{re.escape(firsts)}]")
+
+
+def _endpoint_matches(text: str, starts: list[int], lo: int = 0, hi: int | None = None) -> Iterator[re.Match[str]]:
+    """`_endpoint_words().finditer(text, lo, hi)`, tried only at `starts` (_endpoint_openings)."""
+    return matches_at(_endpoint_words(), text, starts[bisect_left(starts, lo) :], lo, hi)
+
+
+def _last_endpoint(text: str, starts: list[int], lo: int, hi: int) -> bool | None:
     """True / False for the last primary / secondary endpoint word in text[lo:hi], None if none."""
     last = None
-    for m in _endpoint_words().finditer(text, lo, hi):
+    for m in _endpoint_matches(text, starts, lo, hi):
         last = m
     if last is None or last.lastgroup is None:
         return None
@@ -42,8 +59,7 @@ def _last_endpoint(text: str, lo: int, hi: int) -> bool | None:
 
 def _lead_in(text: str, layout: Layout, pos: int) -> tuple[int, int] | None:
     """The line before pos's line, where it ends with a colon (主要终点结果如下：)."""
-    line = layout.line_at(pos)
-    k = layout.lines.index(line)
+    k = layout.line_index(pos)
     while k > 0:
         k -= 1
         prev = layout.lines[k]
@@ -71,11 +87,11 @@ def _subgroup(text: str, layout: Layout, m: Metric) -> str | None:
     return text[s_lo + start : s_lo + k + len(word)]
 
 
-def _named_primary_measures(text: str, layout: Layout) -> list[tuple[int, int, set[str]]]:
+def _named_primary_measures(text: str, starts: list[int], layout: Layout) -> list[tuple[int, int, set[str]]]:
     """(cue position, paragraph end, measure keys) where a sentence names its primary endpoint's measure:
     主要终点是28天全因死亡率。结果显示，…死亡率为9.5%: the figures of that measure later in the paragraph."""
     named = []
-    for m in _endpoint_words().finditer(text):
+    for m in _endpoint_matches(text, starts):
         if m.lastgroup is None or not m.lastgroup.startswith("p"):
             continue
         _, s_hi = layout.sentence_bounds(m.start())
@@ -93,7 +109,8 @@ def mark_endpoints(metrics: list[Metric], original: str, text: str, layout: Layo
     subgroups = any(x.lower() in lowered for x in w["subgroup_words"])
     if not (cued or subgroups):
         return  # most articles name neither: nothing to read
-    named = _named_primary_measures(text, layout) if cued else []
+    starts = starts_of(_endpoint_openings(), text) if cued else []
+    named = _named_primary_measures(text, starts, layout) if cued else []
     for m in metrics:
         if m.measure_key == "cell_dose":
             continue
@@ -105,9 +122,9 @@ def mark_endpoints(metrics: list[Metric], original: str, text: str, layout: Layo
         if not cued:
             continue
         s_lo, _ = layout.sentence_bounds(m.start)
-        said = _last_endpoint(text, s_lo, m.start)
+        said = _last_endpoint(text, starts, s_lo, m.start)
         if said is None and (lead := _lead_in(text, layout, m.start)) is not None:
-            said = _last_endpoint(text, *lead)
+            said = _last_endpoint(text, starts, *lead)
         if said is None and any(lo <= m.start < hi and m.measure_key in keys for lo, hi, keys in named):
             said = True
         m.primary = said

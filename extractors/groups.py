@@ -34,11 +34,13 @@ def find_groups(text: str, layout: Layout) -> list[Group]:
     w = _words()
     control = tuple(sorted(w["control_words"], key=len, reverse=True))  # longest first
     not_group = tuple(w["not_group"])
+    two = tuple(w["two_groups"])
     found: list[Group] = []
     for i in (m.start() for m in re.finditer("组", text)):
         if not layout.is_content(i) or text.startswith(("组间", "组别", "组成", "组织", "组合", "组建"), i):
             continue
-        both = next((b for b in w["two_groups"] if text.endswith(b, 0, i + 1)), None)
+        # which word ends here is looked for only where one does (one endswith over the tuple)
+        both = next((b for b in two if text.endswith(b, 0, i + 1)), None) if text.endswith(two, 0, i + 1) else None
         if both is not None:
             found.append(Group(i + 1 - len(both), i + 1, "both"))
             continue
@@ -50,7 +52,7 @@ def find_groups(text: str, layout: Layout) -> list[Group]:
         label = text[start:i]
         # 比安慰剂组: the comparison word is no part of the label; 对照 keeps its 对
         cut = next((k for k in range(len(label) - 1, -1, -1) if label[k] in _LABEL_STOPS and label[k] != "组"), -1)
-        control_hit = next((c for c in control if label.endswith(c)), None)
+        control_hit = next((c for c in control if label.endswith(c)), None) if label.endswith(control) else None
         if control_hit is not None:
             found.append(Group(i - len(control_hit), i + 1, "control"))
             continue

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import CueSearch
 
 LineKind = Literal["title", "dateline", "heading", "body", "reference", "boilerplate", "blank"]
 
@@ -48,44 +49,50 @@ class Layout:
     clause_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
+    # The lookups below run a thousand times per article: each is one bisect, with no call in between.
     def line_at(self, pos: int) -> Line:
         return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
 
+    def line_index(self, pos: int) -> int:
+        """`lines.index(line_at(pos))` without comparing lines (no two lines are equal: their spans differ)."""
+        return bisect.bisect_right(self._line_starts, pos) - 1
+
     def kind_at(self, pos: int) -> LineKind:
-        return self.line_at(pos).kind
+        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1].kind
 
     def section_at(self, pos: int) -> Section:
-        return self.sections[self.line_at(pos).section]
+        return self.sections[self.lines[bisect.bisect_right(self._line_starts, pos) - 1].section]
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.sentence_starts, pos, len(self.text))
+        starts = self.sentence_starts
+        i = bisect.bisect_right(starts, pos)
+        return starts[i - 1 if i else 0], (starts[i] if i < len(starts) else len(self.text))
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
-        return _bounds(self.clause_starts, pos, len(self.text))
+        starts = self.clause_starts
+        i = bisect.bisect_right(starts, pos)
+        return starts[i - 1 if i else 0], (starts[i] if i < len(starts) else len(self.text))
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
-        line = self.line_at(pos)
+        line = self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
         return line.start, line.end
 
     def is_content(self, pos: int) -> bool:
-        return self.kind_at(pos) in ("title", "heading", "body")
+        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1].kind in _CONTENT
 
 
-def _bounds(starts: list[int], pos: int, length: int) -> tuple[int, int]:
-    i = bisect.bisect_right(starts, pos) - 1
-    end = starts[i + 1] if i + 1 < len(starts) else length
-    return starts[max(i, 0)], end
+_CONTENT = frozenset(("title", "heading", "body"))
 
 
 @dataclass(frozen=True)
 class _Patterns:
     reference_heading: re.Pattern[str]
-    boilerplate: re.Pattern[str]
+    boilerplate: CueSearch
     dateline_hint: re.Pattern[str]
     heading_prefix: re.Pattern[str]
     numbered_prefix: re.Pattern[str]
     date_like: re.Pattern[str]
-    chrome: re.Pattern[str]
+    chrome: CueSearch
     nav_separators: re.Pattern[str]
     metadata_cue: re.Pattern[str]
     metadata_line: re.Pattern[str]
@@ -107,7 +114,7 @@ def _patterns() -> _Patterns:
     data = load_json("layout.json")
     return _Patterns(
         reference_heading=re.compile(data["reference_heading"], re.I),
-        boilerplate=re.compile(data["boilerplate"], re.I),
+        boilerplate=CueSearch(data["boilerplate"], re.I),
         dateline_hint=re.compile(data["dateline_hint"]),
         heading_prefix=re.compile(data["heading_prefix"], re.I),
         numbered_prefix=re.compile(data["numbered_prefix"]),
@@ -118,7 +125,7 @@ def _patterns() -> _Patterns:
             r"|(?<![\d/.-])1[0-4]\d([-/.])\d{1,2}\1\d{1,2}(?![\d/.-])"  # a Minguo date (103-05-02)
             r"|\b(?:19|20)\d{2}\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\b\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
         ),
-        chrome=re.compile(data["chrome"], re.I),
+        chrome=CueSearch(data["chrome"], re.I),
         roc_year_heading=re.compile(data["roc_year_heading"]),
         nav_separators=re.compile(data["nav_separators"]),
         metadata_cue=re.compile(data["metadata_cue"], re.I),
@@ -148,9 +155,12 @@ _CLAUSE_END_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
 _CUE_LINE_CHARS = 120
 
 
+_CLAUSE_OR_STOP = re.compile(f"[{re.escape(CLAUSE_END)}。]")  # one search, not a test per character
+
+
 def _is_navigation(stripped: str) -> bool:
     """Three or more short items joined by separators, no sentence: a navigation bar or breadcrumb."""
-    if any(ch in CLAUSE_END + "。" for ch in stripped):
+    if _CLAUSE_OR_STOP.search(stripped):
         return False
     items = [item for item in _patterns().nav_separators.split(stripped) if item]
     # Items are words (首页 / 新闻 / 正文): a date or a ratio written with slashes (2010/01/29) is not a bar.
@@ -158,10 +168,10 @@ def _is_navigation(stripped: str) -> bool:
     return worded >= 3 and all(len(item) <= _NAV_ITEM_CHARS for item in items)
 
 
-def _cue_line(cue: re.Pattern[str], stripped: str) -> bool:
+def _cue_line(cue: CueSearch, stripped: str) -> bool:
     """A cue anywhere in a short line, or opening a long one (a paragraph that quotes 版权 is prose):
     a long line is only matched at its start, never searched."""
-    return (cue.search(stripped) if len(stripped) <= _CUE_LINE_CHARS else cue.match(stripped)) is not None
+    return cue.search(stripped) if len(stripped) <= _CUE_LINE_CHARS else cue.match(stripped)
 
 
 def _furniture(stripped: str) -> Furniture:
@@ -266,8 +276,10 @@ def _teasers(stripped_lines: list[str]) -> set[int]:
     return found
 
 
-def _mark_ends(mark: re.Pattern[str], text: str, lines: list[Line]) -> list[int]:
-    return [m.end() for line in lines for m in mark.finditer(text, line.start, line.end)]
+def _mark_ends(mark: re.Pattern[str], text: str) -> list[int]:
+    """Where each end mark (one character, never a line break) ends: the lines cover every other
+    character, so one scan of the text finds what a scan of each line would."""
+    return [m.end() for m in mark.finditer(text)]
 
 
 def analyse_layout(text: str) -> Layout:
@@ -371,8 +383,8 @@ def analyse_layout(text: str) -> Layout:
 
     # Every line starts a sentence and a clause; each end mark inside a line starts the next one.
     line_starts = [0, *(line.start for line in lines)]
-    sentence_starts = line_starts + _mark_ends(_SENTENCE_END_MARK, text, lines)
-    clause_starts = line_starts + _mark_ends(_CLAUSE_END_MARK, text, lines)
+    sentence_starts = line_starts + _mark_ends(_SENTENCE_END_MARK, text)
+    clause_starts = line_starts + _mark_ends(_CLAUSE_END_MARK, text)
     return Layout(
         text=text,
         lines=lines,

@@ -134,6 +134,7 @@ def vague_phrase_start(text: str, layout: Layout, hit: MeasureHit) -> int:
 
 
 _PHRASE_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-+/]")
+_PHRASE_RUN = re.compile(_PHRASE_CHAR.pattern + "*")  # one match instead of a test per character
 _PARTICIPANTS = re.compile(rf"\s*(?:[(（][^)）]*[)）])?\s*的\s*(?:{alternation('participant_nouns')})")
 _PHRASE_LONGEST = 14
 # 达到这一标准的比例: a phrase pointing back names no measure of its own
@@ -142,6 +143,11 @@ _LEADING_TIME = re.compile(
     r"(?:在|于)?\s*(?:第\s*)?\d+(?:\.\d+)?\s*(?:个月|月|周|天|年|小时)(?:时|后|内)?\s*(?:仍然|仍|依然|均|都)?"
 )
 _OPENING = re.compile(r"[(（][A-Za-z0-9\-+/]{1,10}$")
+_GROUP_OR_TIME = re.compile("(?:组(?!间)|时(?!间))")
+_OF = re.compile("的")
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_DIGIT = re.compile(r"\d")
+_ANAPHORA_RX = re.compile(_ANAPHORA)
 _TIME_BEFORE = re.compile(r"(?:年|个月|月|周|天|日)(?:后|时)")
 _COMPARED_WITH = re.compile(r"(?:比|较|与|和)[^，,；;。的]{0,12}?组(?:相比|比较)?\s*$")
 
@@ -160,13 +166,22 @@ def _trailing(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?:(?:{'|'.join(map(re.escape, words))})\s*)+$")
 
 
+@lru_cache(maxsize=4)
+def _stripped(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w.rstrip() for w in words)
+
+
 def _strip_end(s: str, words: tuple[str, ...]) -> str:
     """Words at the end of s, any number of them, removed (words longest first)."""
+    if not s.rstrip().endswith(_stripped(words)):
+        return s  # no word ends it: the search (which tries every position) would find nothing
     m = _trailing(words).search(s)
     return s[: m.start()].rstrip() if m else s
 
 
 def _strip_start(s: str, words: tuple[str, ...]) -> tuple[str, int]:
+    if not s.startswith(words):
+        return s, 0
     cut = 0
     changed = True
     while changed and s:
@@ -188,9 +203,8 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
         lo += cut
         if (when := _LEADING_TIME.match(text, lo, c_hi)) is not None:  # 在第12个月时仍处于缓解: the time is no part
             lo, rest = when.end(), text[when.end() : c_hi]
-        hi = lo
-        while hi < c_hi and hi - lo < _PHRASE_LONGEST and _PHRASE_CHAR.match(text[hi]):
-            hi += 1
+        run = _PHRASE_RUN.match(text, lo, min(c_hi, lo + _PHRASE_LONGEST))
+        hi = run.end() if run else lo
         if hi - lo >= 2 and rest:
             return lo, hi, True
     lead = _strip_end(text[c_lo:start].rstrip(), words.verbs)
@@ -199,7 +213,7 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     hi = c_lo + len(lead)
     lo = hi
     while lo > c_lo and hi - lo < _PHRASE_LONGEST:
-        if _PHRASE_CHAR.match(text[lo - 1]):
+        if _PHRASE_CHAR.match(text, lo - 1):
             lo -= 1
         elif text[lo - 1] in ")）" and (opening := _OPENING.search(text, max(c_lo, lo - 12), lo - 1)) is not None:
             lo = opening.start()  # 神经丝轻链(NfL)水平: an abbreviation in brackets is part of the phrase
@@ -210,15 +224,15 @@ def own_phrase(text: str, layout: Layout, start: int, end: int, words: PhraseWor
     # 患者的握力 -> 握力, 治疗组握力 -> 握力, 12个月时握力 -> 握力, 一年后摄取量 -> 摄取量
     # a group, a time or a 的 before the measure ends its modifiers (治疗组握力, 12个月时握力, 患者的握力)
     hard = [m.end() - 1 for m in _TIME_BEFORE.finditer(phrase)]
-    hard += [m.start() for m in re.finditer("(?:组(?!间)|时(?!间))", phrase)]
+    hard += [m.start() for m in _GROUP_OR_TIME.finditer(phrase)]
     # ...but 住院的比例: a bare head after 的 keeps the words that say what it counts
-    soft = [m.start() for m in re.finditer("的", phrase) if phrase[m.start() + 1 :] not in words.heads]
+    soft = [m.start() for m in _OF.finditer(phrase) if phrase[m.start() + 1 :] not in words.heads]
     cut = max([*hard, *soft], default=-1)
     if cut >= 0 and len(phrase) - cut > 2:
         lo += cut + 1
-    if hi - lo < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", text[lo:hi]) or re.search(r"\d", text[hi - 1]):
+    if hi - lo < 2 or not _WORD_CHAR.search(text, lo, hi) or _DIGIT.match(text, hi - 1):
         return None
-    if text[lo:hi].endswith(("组", "的", *words.groups)) or re.search(_ANAPHORA, text[lo:hi]):
+    if text[lo:hi].endswith(("组", "的", *words.groups)) or _ANAPHORA_RX.search(text, lo, hi):
         return None  # 安慰剂组为21%: a group, not a measure
     return lo, hi, False
 

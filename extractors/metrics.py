@@ -43,6 +43,7 @@ _CN_TENTHS = "一二三四五六七八九十"
 _CN_FOLD = re.compile(rf"[{_CN_TENTHS}]\s*倍")
 _RATIO_WORDS = "比值比|风险比|优势比|相对危险度"
 _RATIO_WORD = re.compile(_RATIO_WORDS)
+_SCALE_MARK = re.compile(r"[×xX*万亿]")  # what a scaled number (_SCALE: an exponent or a multiplier) holds
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +125,8 @@ def _cell_doses(text: str, layout: Layout, claims: Claims) -> list[_Value]:
     w = _words()
     found: list[_Value] = []
     for lm in _matches("scaled_list", text):
+        if _SCALE_MARK.search(text, lm.start(), lm.end()) is None:
+            continue  # a list of plain numbers (most are): no item can be scaled
         if not layout.is_content(lm.start()) or claims.overlaps(lm.start(), lm.end()):
             continue
         items = list(_patterns()["scaled_item"].finditer(text, lm.start(), lm.end()))
@@ -267,14 +270,30 @@ def _is_responder_count(text: str, end: int, clause_end: int) -> bool:
     return tail.startswith("的") and any(v in tail for v in changes)
 
 
-def _last_verb(lead: str) -> Direction | None:
+_DIRECTIONS: tuple[Direction, ...] = ("increase", "decrease", "improvement")
+
+
+@lru_cache(maxsize=1)
+def _verbs_by_first() -> dict[str, list[tuple[int, str, Direction]]]:
+    """The change verbs in the order _last_verb reads them, listed under their first character."""
     w = _words()
+    ordered = [(direction, verb) for direction in _DIRECTIONS for verb in w[direction]]
+    found: dict[str, list[tuple[int, str, Direction]]] = {}
+    for k, (direction, verb) in enumerate(ordered):
+        found.setdefault(verb[:1], []).append((k, verb, direction))
+    return found
+
+
+def _last_verb(lead: str) -> Direction | None:
+    """The direction of the change verb that ends last in the lead (the first read wins a tie). Only
+    verbs whose first character is in the lead can be in it: those are read, in the same order."""
+    by_first = _verbs_by_first()
+    candidates = sorted(v for ch in {*lead, ""} for v in by_first.get(ch, ()))  # "": an empty word
     best: tuple[int, Direction] | None = None
-    for direction in ("increase", "decrease", "improvement"):
-        for verb in w[direction]:
-            i = lead.rfind(verb)
-            if i >= 0 and (best is None or i + len(verb) > best[0]):
-                best = (i + len(verb), direction)
+    for _, verb, direction in candidates:
+        i = lead.rfind(verb)
+        if i >= 0 and (best is None or i + len(verb) > best[0]):
+            best = (i + len(verb), direction)
     return best[1] if best else None
 
 
@@ -291,23 +310,31 @@ def _comparison(lead: str) -> Direction | None:
     return None
 
 
-def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | None:
+@lru_cache(maxsize=1)
+def _qualifier_words() -> dict[str, tuple[str, ...]]:
+    """The qualifier words as tuples, fillers longest first: built once, not for every figure."""
     w = _words()
+    keys = ("at_least_before", "at_least_after", "at_most_before", "at_most_after", "approx_before", "approx_after")
+    return {"fillers": tuple(sorted(w["fillers"], key=len, reverse=True))} | {k: tuple(w[k]) for k in keys}
+
+
+def _qualifier(text: str, start: int, end: int, clause_lo: int) -> Qualifier | None:
+    q = _qualifier_words()
     lead = text[max(clause_lo, start - 6) : start]
-    fillers = sorted(w["fillers"], key=len, reverse=True)
+    fillers = q["fillers"]
     stripped = lead
-    changed = True
+    changed = stripped.endswith(fillers)  # no filler ends the lead: nothing to strip
     while changed:
         changed = False
         for f in fillers:
             if stripped.endswith(f):
                 stripped, changed = stripped[: -len(f)], True
     tail = text[end : end + 4].lstrip()
-    if stripped.endswith(tuple(w["at_least_before"])) or tail.startswith(tuple(w["at_least_after"])):
+    if stripped.endswith(q["at_least_before"]) or tail.startswith(q["at_least_after"]):
         return ">="
-    if stripped.endswith(tuple(w["at_most_before"])) or tail.startswith(tuple(w["at_most_after"])):
+    if stripped.endswith(q["at_most_before"]) or tail.startswith(q["at_most_after"]):
         return "<="
-    if stripped.endswith(tuple(w["approx_before"])) or tail.startswith(tuple(w["approx_after"])):
+    if stripped.endswith(q["approx_before"]) or tail.startswith(q["approx_after"]):
         return "~"
     return None
 

@@ -12,7 +12,8 @@ _URL = re.compile(r"https?://[^\s<>\"'，。；、）)\]】]+")
 # The lookbehinds stand after the literal they guard ("10.", "PMC"): the same matches, and re can
 # skip ahead to the literal instead of trying every position (~0.08 ms per pattern and article).
 _DOI = re.compile(r"10\.(?<![\w.]10\.)\d{4,9}/[^\s<>\"'，。；、]+")
-_PMID = re.compile(r"(?i:PMID)\s*[:：]?\s*(\d{1,9})(?!\d)|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})")
+# PMID in any case, or a PubMed address: both open with a p, taken first so that re skips ahead to it.
+_PMID = re.compile(r"[Pp](?:(?i:MID)\s*[:：]?\s*(\d{1,9})(?!\d)|(?<=p)ubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9}))")
 _PMCID = re.compile(r"PMC(?<![A-Za-z]PMC)\d{4,9}(?!\d)")
 _ENTRY_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|[(\[〔【](\d{1,3})[)\]〕】]|(\d{1,3})[.、](?!\d))")
 _CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,，\-–]\s*\d{1,3})*)\]|〔(\d{1,3})〕|【(\d{1,3})】")

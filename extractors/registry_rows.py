@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import line_starts, matches_at
 from stemwire.extractors.table_text import rewrite_pipe_tables
 
 _PHASE_START = re.compile(r"(?:IV|I{1,3}|[ⅠⅡⅢⅣ1-4一二三四])")
@@ -42,7 +43,7 @@ def _row_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def _rows(text: str) -> list[_Row]:
     rx, field_of = _row_pattern()
     rows = []
-    for m in rx.finditer(text):
+    for m in matches_at(rx, text, line_starts(text)):  # the pattern opens with ^ (re.MULTILINE)
         if not m.group("value"):
             continue
         rows.append(_Row(m.start(), m.end(), field_of[m.group("label").lower()], m.start("value"), m.end("value")))

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import digit_run_starts, line_starts, matches_at, starts_of
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class _Rules:
     phase_list: re.Pattern[str]
     day_month_year: re.Pattern[str]
     roc_year_heading: re.Pattern[str]
+    # Where a rule's matches can begin (opens_at in the data file); "digits": at a run of digits.
+    openings: dict[str, re.Pattern[str] | str]
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +67,17 @@ def _rules() -> _Rules:
         phase_list=re.compile(data["phase_list"]),
         day_month_year=re.compile(data["day_month_year"]),
         roc_year_heading=re.compile(data["roc_year_heading"]),
+        openings={k: v if v == "digits" else re.compile(v) for k, v in data["opens_at"].items()},
     )
+
+
+def rule_matches(kind: str, rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """`rx.finditer(text)`, tried only where the rule's matches can begin when the data says where."""
+    opening = _rules().openings.get(kind)
+    if opening is None:
+        return list(rx.finditer(text))
+    starts = digit_run_starts(text) if isinstance(opening, str) else starts_of(opening, text)
+    return list(matches_at(rx, text, starts))
 
 
 def _readings(text: str) -> list[re.Match[str]]:
@@ -113,7 +126,12 @@ def _roc_headings(text: str, repairs: list[Repair]) -> str:
         width = m.end("spare") - m.start("year")
         return m.group("lead") + replacement.rjust(width)
 
-    return _rules().roc_year_heading.sub(gregorian, text)
+    # re.sub, with the matches found only at line starts (the rule opens with ^ under (?m))
+    out, last = [], 0
+    for m in matches_at(_rules().roc_year_heading, text, line_starts(text)):
+        out += [text[last : m.start()], gregorian(m)]
+        last = m.end()
+    return "".join([*out, text[last:]]) if out else text
 
 
 def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:
@@ -130,7 +148,7 @@ def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:
         ("markdown_image", r.markdown_image, " "),
         ("phase_list", r.phase_list, "/"),
     ):
-        found = list(rx.finditer(text))
+        found = rule_matches(kind, rx, text)
         if not found:
             continue
         chars = list(text)
@@ -140,7 +158,7 @@ def repair_analysis_text(text: str) -> tuple[str, list[Repair]]:
         text = "".join(chars)
     if "年" in text:
         text = _roc_headings(text, repairs)
-    english = list(r.day_month_year.finditer(text))
+    english = rule_matches("day_month_year", r.day_month_year, text)
     if english:
         chars = list(text)
         for m in english:

@@ -33,6 +33,7 @@ _DIGIT_RUN = re.compile(single_first(r"\d+"))
 _ALNUM_RUN = re.compile(single_first(r"[A-Za-z0-9]+"))
 _LETTER_RUN = re.compile(single_first(r"[A-Za-z]+"))
 _SIGNS = "-−"
+_LINE_BREAK = re.compile("\n")
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +47,13 @@ def digit_run_starts(text: str) -> tuple[int, ...]:
             starts.append(s - 1)
         starts.append(s)
     return tuple(starts)
+
+
+@lru_cache(maxsize=4)
+def line_starts(text: str) -> tuple[int, ...]:
+    """Where each line begins: every match of a pattern opening with ^ under re.MULTILINE begins here
+    (re tries such a pattern at every position of the text)."""
+    return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
 
 
 @lru_cache(maxsize=4)
@@ -63,6 +71,21 @@ def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:
     return [m.start() for m in pattern.finditer(text)]
 
 
+# Characters other than a letter's own cases that re.IGNORECASE equates with an ASCII letter (re's docs).
+_IGNORECASE_EXTRA = "\u0130\u0131\u017f\u212a"  # İ ı ſ K
+
+
+def case_variants(chars: Iterable[str]) -> str:
+    """Every character re.IGNORECASE equates with one of `chars` (tests/test_speed_invariants.py checks
+    this against re over all code points): a class of them, compiled without the flag, finds where a
+    case-blind pattern can begin; the same class with the flag searched 7x slower."""
+    found: set[str] = set()
+    for ch in chars:
+        found |= {v for v in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(v) == 1}
+        found |= {x for x in _IGNORECASE_EXTRA if re.fullmatch(re.escape(ch), x, re.I)}
+    return "".join(sorted(found))
+
+
 def merged(*starts: Iterable[int]) -> list[int]:
     return sorted(set().union(*starts))
 
@@ -73,14 +96,15 @@ def matches_at(
     """`pattern.finditer(text, lo, hi)` for a pattern whose every match begins at one of `starts`
     (ascending): tried at each start in turn, skipping those inside the previous match."""
     hi = len(text) if hi is None else hi
+    match = pattern.match  # bound once: this loop runs a few thousand times per article
     resume = lo
     for start in starts:
         if start < resume:
             continue
         if start >= hi:
             break
-        m = pattern.match(text, start, hi)
-        if m is not None and m.end() > m.start():
+        m = match(text, start, hi)
+        if m is not None and m.end() > start:
             yield m
             resume = m.end()
 
@@ -96,3 +120,96 @@ def with_leading_space(text: str, starts: Iterable[int]) -> list[int]:
             p -= 1
             found.add(p)
     return sorted(found)
+
+
+def top_level_branches(source: str) -> list[str] | None:
+    """The alternatives of a pattern's top-level alternation (the whole pattern when it has none);
+    None where it cannot be split safely (inline flags for the whole pattern, an alternative that does
+    not compile on its own)."""
+    if re.match(r"\(\?[aiLmsux]+\)", source):
+        return None
+    branches: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            j = i + 1 + (source[i + 1 : i + 2] == "^")
+            if source[j : j + 1] == "]":  # a ']' first in a class is the character itself
+                i = j
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    branches.append(source[start:])
+    try:
+        for branch in branches:
+            re.compile(branch)
+    except re.error:
+        return None
+    return branches
+
+
+_ESCAPE = re.compile(r"\\.")
+_SPECIAL = set("\\[](){}.*+?^$|")
+
+
+def _literal_first(branch: str) -> str | None:
+    """The character every match of an alternative begins with, where it opens with a plain one."""
+    if not branch or branch[0] in _SPECIAL or branch[1:2] in ("*", "?", "{"):
+        return None
+    return branch[0]
+
+
+class CueSearch:
+    """Whether a cue pattern (an alternation of cue phrases) matches a line, at its start or anywhere.
+    A search of the whole alternation tries every alternative at every position of the line; grouped,
+    re skips ahead in each group: the alternatives anchored with ^ are tried at the start only, those
+    with no cased character are compiled without IGNORECASE (it changes nothing for them, but keeps re
+    from skipping to their first characters), and case-blind ones opening with a letter are tried only
+    where one of its cases stands."""
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.pattern = re.compile(source, flags)
+        self._anchored: list[re.Pattern[str]] = []
+        self._anywhere: list[re.Pattern[str]] = []
+        self._at: list[tuple[re.Pattern[str], re.Pattern[str]]] = []  # (where it can begin, pattern)
+        branches = top_level_branches(source)
+        if branches is None:
+            self._anywhere = [self.pattern]
+            return
+
+        def cased(branch: str) -> bool:
+            return bool(flags & re.I) and any(ch.lower() != ch.upper() for ch in _ESCAPE.sub("", branch))
+
+        anchored = [b for b in branches if b.startswith("^")]
+        rest = [b for b in branches if not b.startswith("^")]
+        plain = [b for b in rest if not cased(b)]
+        led = [b for b in plain if _literal_first(b)]  # together re still skips to their first characters
+        blind = [b for b in rest if cased(b) and _literal_first(b)]
+        other = [b for b in rest if b not in plain and b not in blind]
+        if anchored:
+            self._anchored = [re.compile("|".join(anchored), flags)]
+        self._anywhere = [re.compile("|".join(led), flags & ~re.I)] if led else []
+        self._anywhere += [re.compile(b, flags & ~re.I) for b in plain if b not in led]
+        self._anywhere += [re.compile("|".join(other), flags)] if other else []
+        if blind:
+            firsts = case_variants({_literal_first(b) or "" for b in blind})
+            self._at = [(re.compile(f"[{re.escape(firsts)}]"), re.compile("|".join(blind), flags))]
+
+    def search(self, text: str) -> bool:
+        if any(rx.match(text) for rx in self._anchored) or any(rx.search(text) for rx in self._anywhere):
+            return True
+        return any(rx.match(text, m.start()) for at, rx in self._at for m in at.finditer(text))
+
+    def match(self, text: str) -> bool:
+        return any(rx.match(text) for rx in (*self._anchored, *self._anywhere, *(rx for _, rx in self._at)))

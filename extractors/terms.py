@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
+import numpy as np
 
 from stemwire.extractors.resources import load_tsv, split_list
 
+_BMP = 0x10000
+_OUTSIDE, _NEVER = "\x00", "\x01"  # never in a term (else the matcher reads the text as it is)
+_MASK_FROM = 64  # characters: a shorter text (a table header) costs more to mask than masking saves
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -57,17 +61,41 @@ def _ascii_lower(text: str) -> str:
 class TermMatcher:
     def __init__(self, terms: list[Term]) -> None:
         # Folded surface -> the terms spelled that way (case variants of one surface share a slot).
-        table: dict[str, list[tuple[str, Term]]] = {}
+        # Each with whether a hit must be checked: one without ASCII letters or digits matches exactly
+        # where the automaton finds it, with no word edge to test.
+        table: dict[str, list[tuple[str, Term, bool]]] = {}
         for term in terms:
             for spelling in _spellings(term.surface):
                 if spelling:
-                    table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term))
+                    check = any(_is_word_char(ch) for ch in spelling)
+                    table.setdefault(spelling.translate(_ASCII_LOWER), []).append((spelling, term, check))
         self._automaton = ahocorasick.Automaton()
+        # pyahocorasick finds a node's child by a linear search, so at the root a character that
+        # begins no term costs a search of every first character (hundreds). Characters in no term
+        # are therefore read as _OUTSIDE, which a word that never matches makes the root's first child.
+        alphabet = {ch for folded in table for ch in folded}
+        self._alphabet: np.ndarray | None = None
+        if table and not alphabet & {_OUTSIDE, _NEVER} and all(ord(ch) < _BMP for ch in alphabet):
+            self._automaton.add_word(_OUTSIDE + _NEVER, [])
+            self._alphabet = np.zeros(_BMP, dtype=bool)
+            self._alphabet[[ord(ch) for ch in alphabet]] = True
         for folded, spelled in table.items():
             self._automaton.add_word(folded, spelled)
         self._empty = not table
         if table:
             self._automaton.make_automaton()
+
+    def _outside_masked(self, folded: str) -> str:
+        """The text with every character that is in no term read as _OUTSIDE (same length); the
+        terms' occurrences are the same."""
+        if self._alphabet is None or len(folded) < _MASK_FROM:
+            return folded
+        try:
+            codes = np.frombuffer(folded.encode("utf-32-le"), np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate: read as it is
+            return folded
+        inside = self._alphabet[np.minimum(codes, _BMP - 1)] & (codes < _BMP)
+        return np.where(inside, codes, np.uint32(ord(_OUTSIDE))).tobytes().decode("utf-32-le")
 
     def _accepts(self, text: str, start: int, end: int, spelling: str, term: Term) -> bool:
         if not term.ignore_case and text[start:end] != spelling:
@@ -80,12 +108,12 @@ class TermMatcher:
         if self._empty:
             return
         end = len(text) if end is None else end
-        folded = _ascii_lower(text)  # same length: offsets carry over
+        folded = self._outside_masked(_ascii_lower(text))  # same length: offsets carry over
         found: list[tuple[int, int, str]] = []
         for last, spelled in self._automaton.iter(folded, start, end):
-            for spelling, term in spelled:
+            for spelling, term, check in spelled:
                 s = last + 1 - len(spelling)
-                if self._accepts(text, s, last + 1, spelling, term):
+                if not check or self._accepts(text, s, last + 1, spelling, term):
                     found.append((s, last + 1, term.key))
                     break
         found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))

@@ -13,7 +13,7 @@ from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.numerals import CN_NUMERAL_CHARS, parse_number
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import alnum_run_starts, digit_run_starts, matches_at
+from stemwire.extractors.scan import alnum_run_starts, digit_run_starts, matches_at, top_level_branches
 from stemwire.schemas.models import Trial
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
@@ -53,10 +53,19 @@ def registries() -> list[Registry]:
             re.compile(rf"(?<![A-Za-z0-9])(?:{r['pattern']})(?![0-9])"),
             r["url"],
             bool(r.get("strip_spaces")),
-            re.compile(r["pattern"]),
+            re.compile(_probe(r["pattern"])),
         )
         for r in load_json("registries.json")["registries"]
     ]
+
+
+def _probe(pattern: str) -> str:
+    """The id pattern without a word boundary opening an alternative: a weaker test (it matches wherever
+    the id does), which re can skip ahead in; `\\b` first made it try every position (~65 us per article)."""
+    branches = top_level_branches(pattern)
+    if branches is None:
+        return pattern
+    return "|".join(b.removeprefix(r"\b") for b in branches)
 
 
 @lru_cache(maxsize=1)
@@ -265,7 +274,7 @@ def _phase_for(hit: TrialHit, text: str, layout: Layout, hits: list[TrialHit]) -
     if ahead:
         return ahead[0]
     # a registry table: the field lines after the id's line, up to a blank line or the next id
-    index = layout.lines.index(layout.line_at(hit.start))
+    index = layout.line_index(hit.start)
     stop = min([h.start for h in hits if h.start > hit.end] + [len(text)])
     for ln in layout.lines[index + 1 : index + _FIELD_LINES + 1]:
         if ln.start >= stop or not text[ln.start : ln.end].strip():

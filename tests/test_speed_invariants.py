@@ -1,0 +1,340 @@
+"""Shortcuts taken for speed give what the straightforward code gives: each fast helper against the
+plain reference it replaces, on the fixtures and on made-up edge cases."""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+
+import pytest
+
+from stemwire.extractors import (
+    cells,
+    conditions,
+    date_candidates,
+    endpoints,
+    layout,
+    measures,
+    metric_measure,
+    metrics,
+    references,
+    registry_rows,
+    repair,
+    scan,
+    script,
+    time_points,
+    trials,
+)
+from stemwire.extractors.pipeline import build_pipeline
+from stemwire.extractors.repair import rule_matches
+from stemwire.extractors.resources import load_json
+from stemwire.extractors.scan import CueSearch, case_variants, matches_at, top_level_branches
+from stemwire.extractors.script import analysis_text
+from stemwire.extractors.terms import TermMatcher, _ascii_lower
+from stemwire.extractors.time_points import words
+from tests.helpers import FIXTURES, both_scripts
+from tests.test_char_tokenizer import _reference as _reference_tokens
+from tests.test_scan import _texts
+
+_EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def _fixture_texts() -> list[str]:
+    paths = sorted((FIXTURES / "articles").glob("*.txt")) + sorted((FIXTURES / "pages").glob("*.txt"))
+    return [analysis_text(t) for p in paths for t in both_scripts(p.read_text(encoding="utf-8")) if t.strip()]
+
+
+@pytest.mark.parametrize("chars", ["主首次ps", "abcikqsxyz", "AIKS", "0-9_"])
+def test_case_variants_are_what_ignorecase_equates(chars: str) -> None:
+    reference = "".join(m.group() for m in re.finditer(f"[{re.escape(chars)}]", _EVERY_CHAR, re.I))
+    assert case_variants(chars) == "".join(sorted(reference))
+
+
+def test_endpoint_word_openings_cover_ignorecase() -> None:
+    w = words()
+    firsts = {x[0] for x in (*w["primary_endpoint_words"], *w["secondary_endpoint_words"])}
+    reference = {m.group() for m in re.finditer(f"[{re.escape(''.join(firsts))}]", _EVERY_CHAR, re.I)}
+    assert {m.group() for m in endpoints._endpoint_openings().finditer(_EVERY_CHAR)} == reference
+
+
+def test_endpoint_matches_equal_finditer() -> None:
+    samples = [*_fixture_texts(), "Primary Endpoint: 主要终点是28天死亡率；ſecondary outcome次要终点 PRIMARY OUTCOME"]
+    for text in samples:
+        starts = [m.start() for m in endpoints._endpoint_openings().finditer(text)]
+        for lo, hi in [(0, len(text)), (len(text) // 3, len(text) // 2), (5, 5)]:
+            fast = [(m.span(), m.lastgroup) for m in endpoints._endpoint_matches(text, starts, lo, hi)]
+            plain = [(m.span(), m.lastgroup) for m in endpoints._endpoint_words().finditer(text, lo, hi)]
+            assert fast == plain
+
+
+def test_length_patterns_at_run_starts_equal_finditer() -> None:
+    p = time_points.patterns()
+    # The shortcut holds because nothing a length's number is followed by begins with a numeral.
+    assert not any(re.match(rf"[\d{time_points._CN_DIGITS}半]", u) for u in words()["time_units"])
+    samples = [
+        *_fixture_texts(),
+        "十二个月时1234个月时 三12周后 一年半时 两年半随访数据 五十五天后 半年时 3.5个月的结果",
+    ]
+    for text in samples:
+        starts = time_points._length_starts(text)
+        for name in time_points._OPEN_WITH_LENGTH:
+            fast = [(m.span(), m.group("n")) for m in matches_at(p[name], text, starts)]
+            assert fast == [(m.span(), m.group("n")) for m in p[name].finditer(text)]
+
+
+@pytest.mark.parametrize("kind", sorted(load_json("repairs.json")["opens_at"]))
+def test_repair_rules_at_their_openings_equal_finditer(kind: str) -> None:
+    rx = re.compile(load_json("repairs.json")[kind])
+    edges = [
+        "CD133?阳性 a?b 3?细胞 ?阳",
+        "Ⅰ、Ⅱ期 I、II期 IV、Va期 、Ⅱ期",
+        "17 April 2014, a17 April 2014, 3 Sept. 1999 ٣ May 2020",
+    ]
+    for text in [*_texts(), *edges]:
+        assert [m.span() for m in rule_matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_fold_width_equals_translate() -> None:
+    reference = script._WidthFold()  # a fresh table: every character folded from scratch
+    every_bmp = _EVERY_CHAR[: 0x10000 - 0x800]
+    for text in [every_bmp, *_texts(), "１２３％ 10⁹ ＡＢＣ（注）😀ｘ", "", "a\udcff１"]:
+        assert script.fold_width(text) == text.translate(reference)
+
+
+def test_term_matchers_find_the_same_with_outside_characters_masked() -> None:
+    edges = [
+        "\x00\x01MSC\x00间充质干细胞\U0001f600CAR T细胞\udcffcar-t",
+        "ＭＳＣs uc-msc MSC",
+        "帕金森病\x01\x00阿尔茨海默病",
+    ]
+    for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
+        assert matcher._alphabet is not None
+        plain = copy.copy(matcher)
+        plain._alphabet = None  # the same automaton, over the text as it is
+        for text in [*_texts(), *edges]:
+            assert list(matcher.finditer(text)) == list(plain.finditer(text))
+            assert list(matcher.finditer(text, 3, len(text) // 2)) == list(plain.finditer(text, 3, len(text) // 2))
+
+
+def test_end_marks_of_the_text_are_those_of_its_lines() -> None:
+    for text in _texts():
+        lines = layout.analyse_layout(text).lines
+        for mark in (layout._SENTENCE_END_MARK, layout._CLAUSE_END_MARK):
+            per_line = [m.end() for line in lines for m in mark.finditer(text, line.start, line.end)]
+            assert layout._mark_ends(mark, text) == per_line
+
+
+def _full_sentence_by_scans(text: str, lay: layout.Layout, pos: int) -> tuple[int, int]:
+    line = lay.line_at(pos)
+    lo = max((text.rfind(ch, line.start, pos) for ch in time_points._FULL_STOP), default=-1)
+    ends = [i for i in (text.find(ch, pos, line.end) for ch in time_points._FULL_STOP) if i >= 0]
+    return (line.start if lo < 0 else lo + 1), (min(ends) + 1 if ends else line.end)
+
+
+def test_full_sentence_equals_scans_of_its_line() -> None:
+    for text in [*_texts(), "。a！b？\n\n!c?d。", "无句号的一行\n下一行。"]:
+        lay = layout.analyse_layout(text)
+        for pos in range(0, len(text), 1 if len(text) < 400 else 7):
+            assert time_points.full_sentence(text, lay, pos) == _full_sentence_by_scans(text, lay, pos)
+
+
+def test_split_drops_what_re_whitespace_matches() -> None:
+    assert "".join(_EVERY_CHAR.split()) == re.sub(r"\s+", "", _EVERY_CHAR)
+
+
+def test_strip_shortcuts_equal_the_loops() -> None:
+    verbs = metric_measure.phrase_words().verbs
+    openers = metric_measure.phrase_words().openers
+    samples = ["握力提高了", "握力提高了 ", "评分\n提高\n", "显著改善降低", "提高", "", "了", "患者的握力"]
+    samples += [t[i : i + 30] for t in _texts()[:20] for i in range(0, len(t), 97)]
+    for s in samples:
+        m = measures._trailing(verbs).search(s)
+        assert measures._strip_end(s, verbs) == (s[: m.start()].rstrip() if m else s)
+        cut, rest, changed = 0, s, True
+        while changed and rest:
+            changed = False
+            for w in openers:
+                if rest.startswith(w):
+                    rest, cut, changed = rest[len(w) :], cut + len(w), True
+        assert measures._strip_start(s, openers) == (rest, cut)
+
+
+def test_date_scans_tried_at_runs_equal_finditer() -> None:
+    assert set(date_candidates._scan_runs()) == {"month_numbers", "year_numbers", "offset_numbers"}
+    edges = ["万十月 2十月 十二 月 十2月 ١٢月", "三个月前 5 年后 十2周之后", "两千零五年 二〇二〇年 千百年 12年", ""]
+    for text in [*_texts(), *edges]:
+        for name, rx in date_candidates._scans().items():
+            assert date_candidates._scan_starts(name, text) == [m.start() for m in rx.finditer(text)], name
+
+
+def test_line_index_is_the_lines_index() -> None:
+    for text in _texts():
+        lay = layout.analyse_layout(text)
+        assert len(set(lay.lines)) == len(lay.lines)  # no two lines are equal, so index() finds each
+        for pos in range(0, len(text), 13):
+            assert lay.line_index(pos) == lay.lines.index(lay.line_at(pos))
+
+
+@pytest.mark.parametrize("key", ["chrome", "boilerplate", "metadata_cue", "publication_cue", "related_heading"])
+def test_cue_search_equals_the_pattern(key: str) -> None:
+    source = load_json("layout.json")[key]
+    cue, plain = CueSearch(source, re.I), re.compile(source, re.I)
+    pages = sorted((FIXTURES / "pages").iterdir())
+    lines = [ln.strip() for t in _texts() for ln in t.split("\n")]
+    lines += [ln.strip() for p in pages for ln in p.read_text(encoding="utf-8", errors="replace").split("\n")]
+    lines += [
+        "Copyright 2020",
+        "xICP备12号",
+        "版权所有 ©",
+        "ALL RIGHTS RESERVED",
+        "字号：大",
+        "> 正文",
+        "ſkip to content",
+    ]
+    lines += ["QR code", "whatsapp", "Ｑr Code", "SKIP TO MAIN CONTENT", "tagS: a", "url: http://a.b", ""]
+    for line in lines:
+        assert cue.search(line) == (plain.search(line) is not None), line
+        assert cue.match(line) == (plain.match(line) is not None), line
+
+
+def test_top_level_branches_split_only_the_top_level() -> None:
+    assert top_level_branches(r"a|(b|c)|[|]|\||[]|]|[^]|x]|d") == ["a", "(b|c)", "[|]", r"\|", "[]|]", "[^]|x]", "d"]
+    assert top_level_branches("(?i)a|b") is None
+    assert top_level_branches(r"(a)|\1") is None  # an alternative that needs another's group
+
+
+def test_teaser_guard_turns_away_only_what_the_pattern_would() -> None:
+    guarded = load_json("layout.json")["teaser"]
+    guard = "^(?![\\s\\S]*[。！？；;])"
+    assert guarded.startswith(guard)
+    plain = re.compile("^" + guarded[len(guard) :])
+    lines = [ln.strip() for t in _texts() for ln in t.split("\n")]
+    lines += ["造血干细胞移植新进展 2019-01-02", "• 新疗法获批（2024年3月5日）", "研究进展。 2019-01-02", "标题\n 3-4"]
+    for line in lines:
+        assert (re.match(guarded, line) is None) == (plain.match(line) is None), line
+
+
+def test_registry_probes_are_weaker_than_their_ids() -> None:
+    edges = [
+        "NL-OMON12345 xNL-OMON12345 NTR1234 aNTR1234 NTR12345",
+        "2021-512345-12-34 x2021-512345-12-34 2021-512345-12-345",
+    ]
+    for reg in trials.registries():
+        for text in [*_texts(), *edges]:
+            found = [m.span() for m in reg.pattern.finditer(text)]
+            assert [m.span() for m in trials._registry_matches(reg, text)] == found, reg.key
+            if found:
+                probe = reg.probe.search(text)
+                assert probe is not None and probe.start() <= found[0][0]
+
+
+def test_pmid_pattern_equals_the_plain_one() -> None:
+    plain = re.compile(r"(?i:PMID)\s*[:：]?\s*(\d{1,9})(?!\d)|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})")
+    edges = ["PMID: 123 pmid：45 PmId 6 Pubmed.ncbi.nlm.nih.gov/1 pubmed.ncbi.nlm.nih.gov/12 PMID1234567890"]
+    for text in [*_texts(), *edges]:
+        fast = [(m.span(), m.groups()) for m in references._PMID.finditer(text)]
+        assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def _last_verb_by_every_verb(lead: str) -> str | None:
+    w = metrics._words()
+    best: tuple[int, str] | None = None
+    for direction in ("increase", "decrease", "improvement"):
+        for verb in w[direction]:
+            i = lead.rfind(verb)
+            if i >= 0 and (best is None or i + len(verb) > best[0]):
+                best = (i + len(verb), direction)
+    return best[1] if best else None
+
+
+def _qualifier_by_loops(text: str, start: int, end: int, clause_lo: int) -> str | None:
+    w = metrics._words()
+    stripped, changed = text[max(clause_lo, start - 6) : start], True
+    while changed:
+        changed = False
+        for f in sorted(w["fillers"], key=len, reverse=True):
+            if stripped.endswith(f):
+                stripped, changed = stripped[: -len(f)], True
+    tail = text[end : end + 4].lstrip()
+    for mark, key in ((">=", "at_least"), ("<=", "at_most"), ("~", "approx")):
+        if stripped.endswith(tuple(w[f"{key}_before"])) or tail.startswith(tuple(w[f"{key}_after"])):
+            return mark
+    return None
+
+
+def test_figure_words_equal_the_loops_over_every_word() -> None:
+    for text in _texts():
+        for pos in range(0, len(text), 11):
+            lead = text[max(0, pos - 10) : pos]
+            assert metrics._last_verb(lead) == _last_verb_by_every_verb(lead)
+            end = min(len(text), pos + 3)
+            assert metrics._qualifier(text, pos, end, max(0, pos - 20)) == _qualifier_by_loops(
+                text, pos, end, max(0, pos - 20)
+            )
+
+
+def test_tokens_of_the_fixtures_follow_the_rule() -> None:
+    tokenizer = build_pipeline().tokenizer
+    for text in _texts():
+        doc = tokenizer(text)
+        assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == _reference_tokens(text)
+
+
+def _roc_headings_by_sub(roc: re.Pattern[str], text: str) -> tuple[str, list[repair.Repair]]:
+    found: list[repair.Repair] = []
+
+    def gregorian(m: re.Match[str]) -> str:
+        year = int(m.group("year")) + 1911
+        if not 1912 <= year <= 2100:
+            return m.group()
+        found.append(repair.Repair("roc_year_heading", m.start("year"), m.end("spare")))
+        return m.group("lead") + f"{year}年".rjust(m.end("spare") - m.start("year"))
+
+    return roc.sub(gregorian, text), found
+
+
+def test_line_start_patterns_equal_finditer_and_sub() -> None:
+    rows, _ = registry_rows._row_pattern()
+    roc = repair._rules().roc_year_heading
+    edges = [
+        "103年卫生福利部新闻\n  103年生福利部新闻稿\nx103年卫生福利部新闻",
+        "登记号: NCT01234567\n|样本量|:|60|\n\n研究分期：II期",
+    ]
+    for text in [*_texts(), *edges]:
+        assert list(scan.line_starts(text)) == [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        assert [m.span() for m in matches_at(rows, text, scan.line_starts(text))] == [
+            m.span() for m in rows.finditer(text)
+        ]
+        fast: list[repair.Repair] = []
+        assert (repair._roc_headings(text, fast), fast) == _roc_headings_by_sub(roc, text)
+        assert [m.span() for m in matches_at(roc, text, scan.line_starts(text))] == [
+            m.span() for m in roc.finditer(text)
+        ]
+
+
+def _term_hits_by_find(matcher: TermMatcher, text: str) -> list[tuple[int, int, str]]:
+    """Every vocabulary spelling looked for with str.find, every hit checked, leftmost-longest kept."""
+    lowered = _ascii_lower(text)
+    found = []
+    for folded, spelled in matcher._automaton.items():
+        i = lowered.find(folded)
+        while folded and i >= 0:
+            accepted = next((t for s, t, _ in spelled if matcher._accepts(text, i, i + len(folded), s, t)), None)
+            if accepted is not None:
+                found.append((i, i + len(folded), accepted.key))
+            i = lowered.find(folded, i + 1)
+    found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+    kept, taken_to = [], -1
+    for s, e, key in found:
+        if s >= taken_to:
+            kept.append((s, e, key))
+            taken_to = e
+    return kept
+
+
+def test_term_matchers_equal_a_search_for_every_spelling() -> None:
+    edges = ["MSC msc MSCs UC-MSC CAR T细胞 CAR-T细胞 car t细胞 间充质干细胞", "帕金森病\x01\x00阿尔茨海默病 ALS als"]
+    for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
+        for text in [*_texts()[:40], *edges]:
+            assert [(h.start, h.end, h.key) for h in matcher.finditer(text)] == _term_hits_by_find(matcher, text)
