@@ -145,10 +145,12 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # checked before the descriptor is a file object: a folder is none
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO, socket or device"
+        raise ArticleError(path, f"not a regular file ({kind})")
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise ArticleError(path, "not a regular file (a FIFO, socket or device)")
         if st.st_size > max_bytes:
             raise ArticleError(path, f"file is {st.st_size} bytes, over the {max_bytes}-byte limit (--max-bytes)")
         data = fh.read(max_bytes + 1)  # it may have grown since

@@ -43,7 +43,7 @@ def test_a_file_that_fails_is_named_with_its_reason_and_the_others_are_printed(t
     assert result.stderr.splitlines() == [
         f"error: {empty}: file is empty",
         f"error: {missing}: cannot read file (No such file or directory)",
-        f"error: {folder}: cannot read file (Is a directory)",
+        f"error: {folder}: not a regular file (a folder)",
     ]
 
 

@@ -142,6 +142,10 @@ def test_a_huge_or_special_file_is_refused_before_it_is_read(tmp_path: Path) -> 
     os.mkfifo(fifo)  # a file swapped for a FIFO after the inventory: the read must not block
     with pytest.raises(ArticleError, match="not a regular file"):
         decode_article(fifo)
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()  # a folder named like an article: the public API says so, not a bare OSError
+    with pytest.raises(ArticleError, match=r"not a regular file \(a folder\)"):
+        decode_article(folder)
 
 
 def _session_processes(session: int) -> list[int]:
