@@ -21,6 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
+from stemwire.flows.batch_task import extract_batch, warm_worker
 from stemwire.flows.deadline import DEFAULT_ARTICLE_TIMEOUT, budget_of
 from stemwire.flows.finalize import derived_outputs_present, finalize
 from stemwire.flows.leftovers import end_leftovers, forget_processes, record_processes
@@ -47,19 +48,6 @@ def _opaque(value: T) -> T:
     """The value wrapped in Prefect's quote(), so the task receives it without Prefect walking
     through every record in it (as typed: Prefect unwraps it before the task runs)."""
     return cast(T, quote(value))
-
-
-@task(name="extract-and-publish-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def extract_batch(
-    items: list[tuple[Path, str]], out_dir: Path, base_iri: str, max_bytes: int, article_timeout: float
-) -> str:
-    # Publishing where the extraction ran keeps records out of the flow's memory; every write is
-    # atomic and per article, so a retried batch rewrites the same files. Imported here: a flow whose
-    # batches run in worker processes never loads the pipeline itself.
-    from stemwire.flows.batch import process_batch
-    from stemwire.flows.outcome import pack
-
-    return pack(process_batch(items, out_dir, base_iri, max_bytes, article_timeout))
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -185,18 +173,6 @@ def _retry_under_a_larger_budget(inventory: Inventory, manifest: Manifest, raw_d
             inventory.to_read.append(raw_dir / name)
 
 
-def _warm_worker() -> None:
-    """In each worker process, before its first batch: load the pipeline, compile the validator."""
-    import signal
-
-    from stemwire.flows.batch import warm_up
-
-    # Ctrl-C reaches the whole process group: the flow stops the pool, a worker must not die on its own
-    # mid-write with a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up()
-
-
 @contextmanager
 def _api_shared_with_workers() -> Iterator[None]:
     """Worker processes report to the API this flow run uses. Without PREFECT_API_URL, that is the
@@ -229,4 +205,4 @@ def task_runner_for(workers: int, dask_address: str | None = None, dask: bool = 
         return cast(TaskRunner[Any], DaskTaskRunner(cluster_kwargs=kwargs))
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=_warm_worker)
+    return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)

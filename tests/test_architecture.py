@@ -32,6 +32,7 @@ FLOORS = [
     [
         "stemwire.flows.outcome",
         "stemwire.flows.batch",
+        "stemwire.flows.batch_task",
         "stemwire.flows.finalize",
         "stemwire.flows.summary",
         "stemwire.flows.summary_report",
