@@ -73,6 +73,10 @@ def _listed(out: Path) -> dict:  # type: ignore[type-arg]
     return dict(json.loads((out / "state" / "processes.json").read_text(encoding="utf-8")))
 
 
+def _pool_workers(started: list[dict[str, object]]) -> int:
+    return sum("spawn_main" in " ".join(map(str, p["cmdline"])) for p in started)  # type: ignore[call-overload]
+
+
 def _alive(described: dict[str, object]) -> bool:
     try:
         process = psutil.Process(int(str(described["pid"])))
@@ -86,7 +90,8 @@ def _alive(described: dict[str, object]) -> bool:
 def test_the_next_run_ends_what_a_killed_run_left_behind(tmp_path: Path, workers: str) -> None:
     proc, raw, out = _start_and_wait_for_records(tmp_path, "--workers", workers, articles=KILLED_ARTICLES)
     deadline = time.monotonic() + 60  # the list is rewritten as batches are handed out: wait for the pool's workers
-    while len(started := _listed(out)["started"]) < (1 if workers == "1" else 1 + int(workers)):
+    # (counted by their command line: the list also holds multiprocessing's resource tracker)
+    while _pool_workers(started := _listed(out)["started"]) < (0 if workers == "1" else int(workers)):
         assert time.monotonic() < deadline and proc.poll() is None, started
         time.sleep(0.1)
     listed = _listed(out)
@@ -104,11 +109,14 @@ def test_the_next_run_ends_what_a_killed_run_left_behind(tmp_path: Path, workers
         time.sleep(0.2)
     assert not _alive(servers[0]), "the server outlived the run that started it"
     # a foreign process that got a listed pid is never ended: list the bystander under a wrong start time
+    listed = _listed(out)  # as the run left it (what it started after `ours` was read is listed too)
+    ours = list(listed["started"])
     listed["started"].append({"pid": bystander.pid, "started": 1.0, "cmdline": psutil.Process(bystander.pid).cmdline()})
     (out / "state" / "processes.json").write_text(json.dumps(listed), encoding="utf-8")
 
     _finishes(raw, out, KILLED_ARTICLES)
     assert not [p for p in ours if _alive(p)], "the killed run's processes are still alive"
+    assert _session_processes(proc.pid) == [], "a process of the killed run was never listed, and outlived it"
     assert bystander.poll() is None, "a process that was not the killed run's was ended"
     bystander.kill()
     bystander.wait()
