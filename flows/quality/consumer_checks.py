@@ -50,7 +50,7 @@ def vocabulary_declared(out_dir: Path, graph: Graph) -> Check:
         return Check(check.name, problems=["vocab.ttl is missing"])
     declared = {str(s) for s in Graph().parse(layout.vocabulary, format="turtle").subjects()}
     views = Graph()  # the trial views (flows/store/trial_view.py) speak our vocabulary too
-    for path in sorted(layout.trials_dir.glob("*.jsonld")) if layout.trials_dir.is_dir() else []:
+    for path in sorted(layout.trials_dir.glob("*.jsonld")):
         views.parse(path, format="json-ld")
     used = set()
     for g in (graph, views):

@@ -47,9 +47,9 @@ def append_changes(
     the index, then mark them announced; the page's number."""
     waiting = pending_changes(store)
     items = activities(waiting, changed_at, now)
-    now = max(item["published"] for item in items) if items else now
     if not items:
         return None
+    now = max(item["published"] for item in items)
     index_path = changes_dir / "index.jsonld"
     index: dict[str, Any] = json.loads(index_path.read_text(encoding="utf-8")) if index_path.exists() else {}
     pages = int(index.get("sw:pages", 0)) + 1

@@ -131,13 +131,17 @@ class GraphLoader:
         store.flush()
 
 
-def sync_store(store_dir: Path, wanted: dict[str, Path], store: ox.Store | None = None) -> StoreSync:
-    """Make the store hold exactly the graphs of `wanted` ({article IRI: its JSON-LD file}); only
+def reconcile(store: ox.Store, wanted: dict[str, Path]) -> StoreSync:
+    """Make the open store hold exactly the graphs of `wanted` ({article IRI: its JSON-LD file}); only
     graphs whose file changed are read. A store already in step is only read, never written."""
-    store_dir.mkdir(parents=True, exist_ok=True)
-    store = store if store is not None else ox.Store(str(store_dir))
     loader = GraphLoader(store)
     for iri, path in wanted.items():
         loader.add(iri, path)
     loader.drop_all_but(set(wanted))
     return loader.sync
+
+
+def sync_store(store_dir: Path, wanted: dict[str, Path]) -> StoreSync:
+    """reconcile() on the store in `store_dir` (made if missing), released on return."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    return reconcile(ox.Store(str(store_dir)), wanted)

@@ -13,7 +13,7 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry
 from stemwire.flows.publish.vocabulary import article_iri
 from stemwire.flows.store.changes import append_changes
-from stemwire.flows.store.embedded import sync_store
+from stemwire.flows.store.embedded import reconcile
 from stemwire.flows.store.push import GRAPH_STORE_ENV, push_store
 from stemwire.flows.store.query import EndpointError
 from stemwire.flows.store.trial_view import write_trial_views
@@ -42,7 +42,7 @@ def update_store(
     iris = {e.article_id: article_iri(base_iri, e.article_id) for e in published}
     layout.store_dir.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(layout.store_dir))
-    sync_store(layout.store_dir, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published}, store)
+    reconcile(store, {iris[e.article_id]: layout.jsonld(e.article_id) for e in published})
     seen = {iris[e.article_id]: e.modified for e in published}
     append_changes(layout.changes_dir, base_iri.rstrip("/"), store, seen, now)
     del store  # releases the database's lock for the views' reader
