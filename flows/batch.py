@@ -8,6 +8,7 @@ record), which the flow records in the manifest.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from stemwire.flows.output.files import write_json_atomic
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.article import write_article
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
+from stemwire.flows.store.documents import file_stat, graph_body
 from stemwire.schemas.families import names
 from stemwire.schemas.validation import fast_validator, record_errors
 
@@ -81,19 +83,21 @@ def process_batch(
     base_iri: str = DEFAULT_BASE_IRI,
     max_bytes: int = MAX_BYTES,
     timeout: float | None = None,
+    store_graphs: bool = False,
 ) -> list[ArticleOutcome]:
     """Extract, validate and publish a batch. The outcomes come back without their records, so that
-    what the flow keeps per article is a few fields (Prefect holds on to task results for the whole run).
-    `timeout`: each article's budget in seconds; loading the pipeline is not counted in it."""
+    what the flow keeps per article is a few fields. `timeout`: each article's budget in seconds;
+    loading the pipeline is not counted in it. `store_graphs`: each outcome also carries its
+    article's graph prepared for the store (the flow only loads it)."""
     warm_up()
     outcomes = []
     for path, article_id in items:
         outcome = process_article(path, article_id, max_bytes, timeout)
         try:
-            publish_article(outcome, out_dir, base_iri)
+            publish_article(outcome, out_dir, base_iri, store_graphs)
         except OSError as exc:  # disk full, read-only folder...: this article fails, the batch goes on
             outcome.error = f"its outputs could not be written ({exc.strerror or exc})"
-            outcome.fact_counts = {}
+            outcome.fact_counts, outcome.graph = {}, ""
             with contextlib.suppress(OSError):
                 _record_outcome(outcome, OutputLayout(out_dir))
         outcome.record, outcome.converted = None, ""
@@ -101,13 +105,19 @@ def process_batch(
     return outcomes
 
 
-def publish_article(outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
+def publish_article(
+    outcome: ArticleOutcome, out_dir: Path, base_iri: str = DEFAULT_BASE_IRI, store_graph: bool = False
+) -> None:
     """A published article's files (flows/publish/article.py); a failed article gets an error file,
-    and whatever it published before is withdrawn."""
+    and whatever it published before is withdrawn. `store_graph`: prepare its graph for the store."""
     layout = OutputLayout(out_dir)
     if outcome.ok and outcome.record is not None:
         converted = outcome.converted or analysis_text(outcome.record["text"])
-        write_article(outcome.record, converted, layout, base_iri)
+        document, jsonld = write_article(outcome.record, converted, layout, base_iri)
+        body = graph_body(document) if store_graph else None
+        if body is not None:
+            outcome.graph_sha256 = hashlib.sha256(jsonld.encode("utf-8")).hexdigest()
+            outcome.graph_stat, outcome.graph = file_stat(layout.jsonld(outcome.article_id)), body
     _record_outcome(outcome, layout)
 
 

@@ -26,6 +26,11 @@ class ArticleOutcome:
     norm_sha256: str | None = None
     title: str = ""
     fact_counts: dict[str, int] = field(default_factory=dict)
+    # The article's graph prepared for the store where it was published (flows/store/documents.py):
+    # the JSON-LD file's sha256 and stat, and the store's part of it; empty if not prepared.
+    graph_sha256: str = ""
+    graph_stat: str = ""
+    graph: str = ""
 
     @property
     def name(self) -> str:

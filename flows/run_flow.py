@@ -137,7 +137,8 @@ def stemwire_run(
         while todo or pending:
             # A bounded window of batches in flight keeps workers busy and memory flat.
             while todo and len(pending) < IN_FLIGHT_PER_WORKER * max(1, workers):
-                pending.append(extract_batch.submit(todo.popleft(), out_dir, base_iri, max_bytes, article_timeout))
+                batch = todo.popleft()
+                pending.append(extract_batch.submit(batch, out_dir, base_iri, max_bytes, article_timeout, store))
             record_processes(out_dir, ours)  # pool workers start with the first batches
             extracted = unpack(pending.popleft().result())
             for outcome in extracted:
@@ -149,7 +150,7 @@ def stemwire_run(
             report(progress)
             log_batch(progress.done, progress.total, extracted)
             if live is not None:
-                live.published(o.article_id for o in extracted if o.ok)  # while workers extract the next
+                live.published(o for o in extracted if o.ok)  # while workers extract the next
         if live is not None:
             live.close()
         manifest, summary.warnings = publish_tables(

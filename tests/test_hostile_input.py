@@ -108,7 +108,7 @@ def test_an_article_whose_files_cannot_be_written_fails_alone(tmp_path: Path, mo
     def full_disk(record, converted, layout, base_iri):  # type: ignore[no-untyped-def]
         if record["id"] == "ms-hsct-hant":
             raise OSError(28, "No space left on device")
-        real(record, converted, layout, base_iri)
+        return real(record, converted, layout, base_iri)
 
     monkeypatch.setattr(batch, "write_article", full_disk)
     summary = _run(raw, out)

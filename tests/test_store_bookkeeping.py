@@ -10,13 +10,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from stemwire.flows.batch import process_batch
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import load_manifest
-from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, SW, article_iri
+from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, SW, article_iri, inline_context
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.flows.run_flow import stemwire_run
 from stemwire.flows.store import bookkeeping as books
-from stemwire.flows.store.embedded import GraphLoader
+from stemwire.flows.store.documents import graph_body
+from stemwire.flows.store.embedded import GraphLoader, Prepared, reconcile
+from stemwire.flows.store.graphs import file_sha256
 from stemwire.flows.store.update import update_store
 from tests.store_helpers import assert_store_matches
 
@@ -128,3 +131,41 @@ def test_no_store_publishes_the_files_and_the_next_run_catches_up(tmp_path: Path
     stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)  # nothing new, but the store lags
     assert assert_store_matches(out) == 3 and not layout.store_behind.exists()
     assert [kind for kind, _ in _last_page(layout)] == ["Create"] * 3
+
+
+def _quads(store: ox.Store, iri: str) -> set[tuple[object, object, object]]:
+    return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+
+
+def test_the_graph_a_worker_prepares_is_the_graph_of_the_file_it_wrote(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    paths = write_corpus(raw, 3)
+    outcomes = process_batch([(p, p.stem) for p in paths], out, store_graphs=True)
+    layout = OutputLayout(out)
+    prepared, from_files = ox.Store(str(tmp_path / "prepared")), ox.Store(str(tmp_path / "files"))
+    by_worker, by_file = GraphLoader(prepared), GraphLoader(from_files)
+    for outcome in outcomes:
+        assert outcome.graph and outcome.graph_sha256 == file_sha256(layout.jsonld(outcome.article_id))
+        iri, path = article_iri(DEFAULT_BASE_IRI, outcome.article_id), layout.jsonld(outcome.article_id)
+        by_worker.add(iri, path, Prepared(outcome.graph_sha256, outcome.graph_stat, outcome.graph))
+        by_file.add(iri, path)
+    by_worker.flush()
+    by_file.flush()
+    for outcome in outcomes:
+        iri = article_iri(DEFAULT_BASE_IRI, outcome.article_id)
+        assert _quads(prepared, iri) == _quads(from_files, iri) != set()
+    # A file changed after its worker wrote it is read again: the record holds the worker's stat.
+    edited = layout.jsonld(outcomes[0].article_id)
+    _edit(edited)
+    sync = reconcile(
+        prepared, {article_iri(DEFAULT_BASE_IRI, o.article_id): layout.jsonld(o.article_id) for o in outcomes}
+    )
+    assert sync.loaded == [article_iri(DEFAULT_BASE_IRI, outcomes[0].article_id)] and sync.unchanged == 2
+    assert books.recorded_graphs(prepared)[sync.loaded[0]][0] == file_sha256(edited)
+
+
+def test_a_document_of_another_context_or_with_blank_node_labels_is_not_prepared() -> None:
+    document = {"@context": inline_context(), "@id": "https://example.org/a", "headline": "x", "spans": []}
+    assert graph_body(document) == '{"@id": "https://example.org/a", "headline": "x"}'
+    assert graph_body({**document, "@context": {"@vocab": "http://schema.org/"}}) is None
+    assert graph_body({**document, "about": [{"@id": "_:b0", "name": "y"}]}) is None

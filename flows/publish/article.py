@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from stemwire.flows.output.files import write_json_atomic, write_text_atomic
+from stemwire.flows.output.files import dump_json, write_json_atomic, write_text_atomic
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.annotations import annotation_document
 from stemwire.flows.publish.jsonld import article_document
@@ -30,16 +30,22 @@ def portable(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "source": {**record["source"], "path": name}}
 
 
-def write_article(record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str) -> None:
+def write_article(
+    record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str
+) -> tuple[dict[str, Any], str]:
+    """Returns the JSON-LD document and its file's text (what the graph store loads of the article)."""
     record = portable(record)
     aid = record["id"]
+    document = article_document(record, base_iri)
+    jsonld = dump_json(document, compact=True)
     # Durable at the manifest's commit point, not file by file (see flows/output/files.py).
-    write_json_atomic(layout.jsonld(aid), article_document(record, base_iri), compact=True, durable=False)
+    write_text_atomic(layout.jsonld(aid), jsonld, durable=False)
     write_text_atomic(layout.text(aid), record["text"], durable=False)
     write_json_atomic(layout.annotations(aid), annotation_document(record, base_iri), compact=True, durable=False)
     write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False)
     write_text_atomic(layout.page(aid), article_page(record, converted), durable=False)
     write_json_atomic(layout.record(aid), record, compact=True, durable=False)
+    return document, jsonld
 
 
 def validate_and_write(record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str) -> list[str]:

@@ -10,8 +10,6 @@ at least once (flows/store/changes.py).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 
 from stemwire.flows.publish.vocabulary import SW
@@ -21,11 +19,6 @@ SHA256 = ox.NamedNode(SW + "graphSha256")
 FILE_STAT = ox.NamedNode(SW + "graphFileStat")
 PENDING = ox.NamedNode(SW + "pendingChange")
 PENDING_SHA256 = ox.NamedNode(SW + "pendingSha256")
-
-
-def file_stat(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:

@@ -1,10 +1,6 @@
-"""An article's published JSON-LD as the quads of its named graph in the store.
-
-The store holds the article's claims (trials, observations, references, dates, durations) and the
-words each claim rests on, but not its mention spans nor the character offsets of its claims: spans
-are ~85% of an article's quads and offsets a quarter of the rest, both of use only next to the text,
-and loading them would make the store cost more than the whole rest of a run (figures in README's
-store section). They stay in jsonld/ and annotations/.
+"""An article's published JSON-LD file as the quads of its named graph in the store, for files the
+flow reads itself (a run's end reconciling what changed behind its back, or a graph the workers could
+not prepare: flows/store/documents.py says what of a document the store holds).
 """
 
 from __future__ import annotations
@@ -16,49 +12,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-# Keys of the article document left out of the store (see the module's docstring).
-OMITTED_KEYS = frozenset({"spans"})
-# Keys of every claim node left out: where in the article's text the claim's words are.
-OMITTED_CLAIM_KEYS = frozenset({"start", "end", "startUtf16", "endUtf16"})
+from stemwire.flows.store.documents import graph_body, graphs_payload, has_blank_node_labels, store_document
 
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def store_document(document: dict[str, Any]) -> dict[str, Any]:
-    """The part of an article's JSON-LD document the store holds (the context is kept as it is).
-    Claims are the items of the document's top-level lists; only they carry offsets."""
-    kept: dict[str, Any] = {}
-    for key, value in document.items():
-        if key in OMITTED_KEYS:
-            continue
-        if isinstance(value, list):
-            value = [
-                {k: v for k, v in item.items() if k not in OMITTED_CLAIM_KEYS} if isinstance(item, dict) else item
-                for item in value
-            ]
-        kept[key] = value
-    return kept
-
-
-def has_blank_node_labels(data: bytes) -> bool:
-    return b'"_:' in data
-
-
-def graphs_document(documents: list[tuple[str, dict[str, Any]]]) -> bytes:
-    """One JSON-LD document holding each (graph IRI, article document) as a named graph, its context
-    stated once: Oxigraph then reads many articles in one call and processes their context once.
-    The articles must share one context and name no blank node (has_blank_node_labels): a label in
-    two articles of one document would be one node."""
-    context = documents[0][1].get("@context")
-    graphs = []
-    for iri, document in documents:
-        body = store_document(document)
-        if body.pop("@context", None) != context:
-            raise ValueError(f"{iri}: its context differs from the others of its chunk")
-        graphs.append({"@id": iri, "@graph": [body]})
-    return json.dumps({"@context": context, "@graph": graphs}, ensure_ascii=False).encode("utf-8")
+def file_body(data: bytes) -> str | None:
+    """graph_body() of a published file's bytes: None if it must be loaded as N-Quads (article_nquads)."""
+    return None if has_blank_node_labels(data) else graph_body(json.loads(data))
 
 
 def article_nquads(data: bytes, iri: str) -> bytes:
@@ -93,8 +56,9 @@ def article_graph(path: Path, iri: str) -> tuple[str, str, list[ox.Quad]]:
     """(article IRI, sha256 of the file, the quads of its named graph `iri`) of one published JSON-LD
     file, as the store loads it."""
     data = path.read_bytes()
-    if has_blank_node_labels(data):
+    body = file_body(data)
+    if body is None:
         quads = list(ox.parse(article_nquads(data, iri), format=ox.RdfFormat.N_QUADS))
     else:
-        quads = list(ox.parse(graphs_document([(iri, json.loads(data))]), format=ox.RdfFormat.JSON_LD))
+        quads = list(ox.parse(graphs_payload([(iri, body)]), format=ox.RdfFormat.JSON_LD))
     return iri, hashlib.sha256(data).hexdigest(), quads

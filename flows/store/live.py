@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import TracebackType
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.vocabulary import article_iri
-from stemwire.flows.store.embedded import GraphLoader
+from stemwire.flows.store.embedded import GraphLoader, Prepared
+
+
+class Published(Protocol):
+    """What the flow hears of a published article (flows/outcome.py's ArticleOutcome)."""
+
+    article_id: str
+    graph_sha256: str
+    graph_stat: str
+    graph: str
 
 
 class LiveStore:
@@ -21,15 +31,16 @@ class LiveStore:
         self.layout, self.base_iri = layout, base_iri
         self.loader: GraphLoader | None = None
 
-    def published(self, article_ids: Iterable[str]) -> None:
-        for article_id in article_ids:
-            path = self.layout.jsonld(article_id)
-            if not path.exists():
+    def published(self, articles: Iterable[Published]) -> None:
+        for article in articles:
+            path = self.layout.jsonld(article.article_id)
+            if not article.graph and not path.exists():
                 continue
             if self.loader is None:
                 self.layout.store_dir.mkdir(parents=True, exist_ok=True)
                 self.loader = GraphLoader(ox.Store(str(self.layout.store_dir)))
-            self.loader.add(article_iri(self.base_iri, article_id), path)
+            prepared = Prepared(article.graph_sha256, article.graph_stat, article.graph) if article.graph else None
+            self.loader.add(article_iri(self.base_iri, article.article_id), path, prepared)
 
     def close(self) -> None:
         """Load what is queued and release the database's lock (the run's end opens it again)."""
