@@ -17,7 +17,7 @@ from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, SW, article_iri,
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.flows.run_flow import stemwire_run
 from stemwire.flows.store import bookkeeping as books
-from stemwire.flows.store.documents import graph_body
+from stemwire.flows.store.documents import GRAPH_FORMAT, graph_body
 from stemwire.flows.store.embedded import GraphLoader, Prepared, reconcile
 from stemwire.flows.store.graphs import file_sha256
 from stemwire.flows.store.update import update_store
@@ -87,14 +87,19 @@ def test_a_graph_withdrawn_before_it_was_announced_is_not_in_the_feed(tmp_path: 
     assert assert_store_matches(out) == 2
 
 
-def test_the_store_holds_the_claims_and_their_words_but_no_offsets(tmp_path: Path) -> None:
+def test_the_store_holds_the_claims_and_their_words_but_no_offsets_nor_mentions(tmp_path: Path) -> None:
     *_, layout = _published(tmp_path, 2)
     store = ox.Store.read_only(str(layout.store_dir))
     for name in ("start", "end", "startUtf16", "endUtf16"):
         assert not list(store.quads_for_pattern(None, ox.NamedNode(SW + name), None)), name
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for kind in ("DateMention", "DurationMention", "Mention"):
+        assert not list(store.quads_for_pattern(None, rdf_type, ox.NamedNode(SW + kind))), kind
     assert list(store.quads_for_pattern(None, ox.NamedNode(SW + "text"), None))
+    assert list(store.quads_for_pattern(None, ox.NamedNode(SW + "followUp"), None))
+    assert list(store.quads_for_pattern(None, ox.NamedNode("http://schema.org/datePublished"), None))
     document = json.loads(next(layout.jsonld_dir.glob("*.jsonld")).read_text(encoding="utf-8"))
-    assert document["observation"][0]["start"] >= 0  # the published file keeps them
+    assert document["observation"][0]["start"] >= 0 and document["dates"] and document["spans"]  # the file keeps them
 
 
 def test_blank_node_labels_and_contexts_stay_within_their_article(tmp_path: Path) -> None:
@@ -169,3 +174,18 @@ def test_a_document_of_another_context_or_with_blank_node_labels_is_not_prepared
     assert graph_body(document) == '{"@id": "https://example.org/a", "headline": "x"}'
     assert graph_body({**document, "@context": {"@vocab": "http://schema.org/"}}) is None
     assert graph_body({**document, "about": [{"@id": "_:b0", "name": "y"}]}) is None
+
+
+def test_graphs_made_by_other_rules_are_loaded_again_and_announced_as_updates(tmp_path: Path) -> None:
+    _, out, layout = _published(tmp_path, 2)
+    store = ox.Store(str(layout.store_dir))
+    books.set_store_format(store, "1")  # as an older stemwire left it
+    wanted = {
+        article_iri(DEFAULT_BASE_IRI, e.article_id): layout.jsonld(e.article_id) for e in load_manifest(out).published()
+    }
+    sync = reconcile(store, wanted)
+    assert sorted(sync.loaded) == sorted(wanted) and books.store_format(store) == GRAPH_FORMAT
+    assert {kind for kind, _ in books.pending_changes(store).values()} <= {"Update"}
+    assert reconcile(store, wanted).unchanged == len(wanted)  # in step again: nothing more is loaded
+    del store
+    assert_store_matches(out)

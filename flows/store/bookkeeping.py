@@ -19,6 +19,7 @@ SHA256 = ox.NamedNode(SW + "graphSha256")
 FILE_STAT = ox.NamedNode(SW + "graphFileStat")
 PENDING = ox.NamedNode(SW + "pendingChange")
 PENDING_SHA256 = ox.NamedNode(SW + "pendingSha256")
+STORE_FORMAT = ox.NamedNode(SW + "storeFormat")
 
 
 def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
@@ -27,6 +28,20 @@ def recorded_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
     rows = store.query(query)
     assert isinstance(rows, ox.QuerySolutions)
     return {row["g"].value: (row["sha"].value, row["stat"].value) for row in rows}
+
+
+def store_format(store: ox.Store) -> str:
+    """What the store's graphs were made from (flows/store/documents.py's GRAPH_FORMAT); "" if unknown."""
+    for quad in store.quads_for_pattern(BOOKKEEPING, STORE_FORMAT, None, BOOKKEEPING):
+        if isinstance(quad.object, ox.Literal):
+            return quad.object.value
+    return ""
+
+
+def set_store_format(store: ox.Store, value: str) -> None:
+    for quad in list(store.quads_for_pattern(BOOKKEEPING, STORE_FORMAT, None, BOOKKEEPING)):
+        store.remove(quad)
+    store.add(ox.Quad(BOOKKEEPING, STORE_FORMAT, ox.Literal(value), BOOKKEEPING))
 
 
 def pending_changes(store: ox.Store) -> dict[str, tuple[str, str]]:

@@ -1,11 +1,14 @@
 """What of an article's published JSON-LD the store holds, as plain JSON (no RDF library here: the
 workers that publish an article also prepare its graph for the store, and need not load one).
 
-The store holds the article's claims (trials, observations, references, dates, durations) and the
-words each claim rests on, but not its mention spans nor the character offsets of its claims: spans
-are ~85% of an article's quads and offsets a quarter of the rest, both of use only next to the text,
-and loading them would make the store cost more than the whole rest of a run (figures in README's
-store section). They stay in jsonld/ and annotations/.
+The store holds what questions across articles ask about: the article, its trial reports,
+observations, references, cell types and conditions, and the words each claim rests on. It leaves out
+what is of use only beside the text: the mention spans (~85% of an article's quads), the date and
+duration mentions (each occurrence of a date or a span of time in the text: a quarter of the rest;
+a trial's follow-up and the article's dates stay, on the trial report and the article) and the
+character offsets of claims. Each quad costs the store ~7 us to load (it keeps six indexes), and
+with all of them the store would cost more than the rest of a run (README's store section). They stay
+in jsonld/ and annotations/, under the same IRIs.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from typing import Any
 
 from stemwire.flows.publish.vocabulary import inline_context
 
+# Raised whenever what the store holds of a document changes: every graph is then loaded again.
+GRAPH_FORMAT = "2"
 # Keys of the article document left out of the store (see the module's docstring).
-OMITTED_KEYS = frozenset({"spans"})
+OMITTED_KEYS = frozenset({"spans", "dates", "durations"})
 # Keys of every claim node left out: where in the article's text the claim's words are.
 OMITTED_CLAIM_KEYS = frozenset({"start", "end", "startUtf16", "endUtf16"})
 

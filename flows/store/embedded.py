@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from stemwire.flows.store import bookkeeping as books
 from stemwire.flows.store.bookkeeping import BOOKKEEPING
-from stemwire.flows.store.documents import file_stat, graphs_payload
+from stemwire.flows.store.documents import GRAPH_FORMAT, file_stat, graphs_payload
 from stemwire.flows.store.graphs import article_nquads, file_body, file_sha256
 
 # Oxigraph's bulk loader pays ~0.1 s per call (it writes and ingests sorted files) and holds what
@@ -51,13 +51,19 @@ class GraphLoader:
         self.recorded = books.recorded_graphs(store)
         self.waiting = books.pending_changes(store)
         self.held = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != BOOKKEEPING}
+        # Graphs made by another version's rules are all reloaded (each announced as an update), and
+        # the store says which rules made it once reconcile() has done so; a new store says it at once.
+        self.stale = books.store_format(store) != GRAPH_FORMAT
+        if self.stale and not (self.recorded or self.held or self.waiting):
+            books.set_store_format(store, GRAPH_FORMAT)
+            self.stale = False
         self.queue: list[tuple[str, Path, Prepared | None]] = []
         self.sync = StoreSync()
 
     def current(self, iri: str, path: Path, prepared: Prepared | None = None) -> bool:
         """Whether the store holds the graph of this very file (its hash is read only if its stat moved)."""
         sha, old_stat = self.recorded.get(iri, ("", ""))
-        if not sha:
+        if not sha or self.stale:
             return False
         stat = prepared.stat if prepared else file_stat(path)
         if old_stat == stat:
@@ -150,6 +156,9 @@ def reconcile(store: ox.Store, wanted: dict[str, Path]) -> StoreSync:
     for iri, path in wanted.items():
         loader.add(iri, path)
     loader.drop_all_but(set(wanted))
+    if loader.stale:
+        books.set_store_format(store, GRAPH_FORMAT)
+        store.flush()
     return loader.sync
 
 
