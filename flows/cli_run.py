@@ -65,6 +65,10 @@ def run_flow_command(
             from stemwire.flows.batch import warm_up
 
             warm_up()  # batches run in this process: load the pipeline while the server boots
+        elif not (dask or dask_address):
+            from stemwire.flows.worker_pool import start_worker_server
+
+            start_worker_server()  # the workers' server loads the pipeline while the server boots
         try:
             server.ready()
         except ApiServerError as exc:

@@ -17,7 +17,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from stemwire.extractors.decode import MAX_BYTES
@@ -35,6 +35,7 @@ from stemwire.flows.progress import RunProgress, report
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
 from stemwire.flows.store.live import LiveStore
 from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
+from stemwire.flows.worker_pool import PreloadedProcessPool
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
@@ -206,4 +207,4 @@ def task_runner_for(workers: int, dask_address: str | None = None, dask: bool = 
         return cast(TaskRunner[Any], DaskTaskRunner(cluster_kwargs=kwargs))
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+    return PreloadedProcessPool(max_workers=workers, initializer=warm_worker)

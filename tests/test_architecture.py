@@ -33,6 +33,8 @@ FLOORS = [
         "stemwire.flows.outcome",
         "stemwire.flows.batch",
         "stemwire.flows.batch_task",
+        "stemwire.flows.worker_pool",
+        "stemwire.flows.worker_server_preload",
         "stemwire.flows.finalize",
         "stemwire.flows.summary",
         "stemwire.flows.summary_report",

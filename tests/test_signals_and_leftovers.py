@@ -74,7 +74,9 @@ def _listed(out: Path) -> dict:  # type: ignore[type-arg]
 
 
 def _pool_workers(started: list[dict[str, object]]) -> int:
-    return sum("spawn_main" in " ".join(map(str, p["cmdline"])) for p in started)  # type: ignore[call-overload]
+    """Workers forked by the pool's worker server share its command line: all of them but the server."""
+    forked = sum("multiprocessing.forkserver" in " ".join(map(str, p["cmdline"])) for p in started)  # type: ignore[call-overload]
+    return max(0, forked - 1)
 
 
 def _alive(described: dict[str, object]) -> bool:

@@ -1,0 +1,22 @@
+"""Imported once by the worker server (flows/worker_pool.py) before it forks workers: what every
+worker needs, loaded and warmed, then frozen out of the garbage collector's reach so that the forked
+workers keep sharing its pages. Nothing here may raise: the server would die with a traceback, and a
+failure to load is the workers' to report (each runs warm_up again, a no-op once it has worked)."""
+
+import signal
+
+# Ctrl-C reaches the whole process group; the server ignores it only once this import is done.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+import contextlib  # noqa: E402
+import gc  # noqa: E402
+
+with contextlib.suppress(Exception):
+    import prefect.task_engine
+    import prefect.task_runners  # noqa: F401  (the pool's worker initializer)
+
+    from stemwire.flows.batch import warm_up
+    from stemwire.flows.batch_task import extract_batch  # noqa: F401  (the task the workers run)
+
+    warm_up()
+gc.freeze()
