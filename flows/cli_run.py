@@ -53,7 +53,7 @@ def run_flow_command(
 
     # The run's own Prefect server boots while this process imports Prefect and the flow.
     with RunApiServer() as server:
-        from stemwire.flows.run_flow import stemwire_run, task_runner_for
+        from stemwire.flows.run_flow import load_ahead, stemwire_run, task_runner_for
 
         workers = workers or os.cpu_count() or 1
         try:
@@ -61,14 +61,7 @@ def run_flow_command(
         except RuntimeError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(EXIT_USAGE) from None
-        if workers == 1 and not (dask or dask_address):
-            from stemwire.flows.batch import warm_up
-
-            warm_up()  # batches run in this process: load the pipeline while the server boots
-        elif not (dask or dask_address):
-            from stemwire.flows.worker_pool import start_worker_server
-
-            start_worker_server()  # the workers' server loads the pipeline while the server boots
+        load_ahead(workers, dask or bool(dask_address))
         try:
             server.ready()
         except ApiServerError as exc:

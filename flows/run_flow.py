@@ -35,7 +35,7 @@ from stemwire.flows.progress import RunProgress, report
 from stemwire.flows.publish.jsonld import DEFAULT_BASE_IRI
 from stemwire.flows.store.live import LiveStore
 from stemwire.flows.summary import RunSummary, add_to_summary, close_summary
-from stemwire.flows.worker_pool import PreloadedProcessPool
+from stemwire.flows.worker_pool import PreloadedProcessPool, start_worker_server
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 200
@@ -208,3 +208,16 @@ def task_runner_for(workers: int, dask_address: str | None = None, dask: bool = 
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
     return PreloadedProcessPool(max_workers=workers, initializer=warm_worker)
+
+
+def load_ahead(workers: int, dask: bool = False) -> None:
+    """What a run can load while its Prefect server boots: the pipeline, in this process if batches
+    run here (one worker), or in the pool's worker server; a Dask cluster loads its own."""
+    if dask:
+        return
+    if workers <= 1:
+        from stemwire.flows.batch import warm_up
+
+        warm_up()
+    else:
+        start_worker_server()

@@ -20,9 +20,10 @@ def main(raw: Path, out: Path, reruns: int, workers: int, store: bool = True) ->
     start = time.perf_counter()  # the first run's seconds include the server's start, as a user waits for it
     configure_prefect_environment()
     with RunApiServer() as server:  # as `stemwire run` starts one
-        from stemwire.flows.run_flow import stemwire_run, task_runner_for
+        from stemwire.flows.run_flow import load_ahead, stemwire_run, task_runner_for
 
         flow = stemwire_run.with_options(task_runner=task_runner_for(workers))
+        load_ahead(workers)
         server.ready()
         flow(raw_dir=raw, out_dir=out, settle_seconds=0, workers=workers, store=store)
         first = time.perf_counter() - start
