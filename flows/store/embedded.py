@@ -102,15 +102,20 @@ class GraphLoader:
         if not chunk:
             return
         store, kinds = self.store, {}
+        # A graph the store knows nothing of has no record to remove first, nor a change to keep
+        # pending through its load (cut short, its load is simply done again, still a Create).
+        known = [iri for iri, _, _ in chunk if iri in self.recorded or iri in self.waiting or iri in self.held]
         for iri, _, _ in chunk:
             kinds[iri] = books.change_on_load(iri, self.recorded, self.waiting)
+        for iri in known:
             books.forget_graph(store, iri)
             books.clear_pending(store, [iri])
             old_sha = self.recorded.pop(iri, ("", ""))[0] or self.waiting.get(iri, ("", ""))[1]
             store.extend(books.pending(iri, kinds[iri], old_sha))
             if iri in self.held:
                 store.remove_graph(ox.NamedNode(iri))
-        store.flush()
+        if known:
+            store.flush()
         records: list[ox.Quad] = []
         bodies: list[tuple[str, str]] = []
         labelled = []
@@ -133,7 +138,7 @@ class GraphLoader:
             store.bulk_load(b"".join(labelled), format=ox.RdfFormat.N_QUADS)
         store.flush()
         _return_freed_memory()
-        books.clear_pending(store, [iri for iri, _, _ in chunk])
+        books.clear_pending(store, known)
         store.extend(records)  # the records last: see flows/store/bookkeeping.py
         store.flush()
         self.held.update(iri for iri, _, _ in chunk)
