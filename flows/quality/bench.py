@@ -61,6 +61,8 @@ TARGETS = {
     "store_share_of_e2e": 0.15,  # issue 19: the store adds at most 15% to end-to-end time
     "watch_latency_max_s": 15.0,  # issue 20: serve --watch publishes a dropped article within 15 s
 }
+# The parts of a run whose memory the benchmark reports beside the whole (_role).
+MEMORY_PARTS = ("flow", "prefect_server", "worker_server", "workers")
 ABOVE = {"bare_articles_per_s", "bare_mchars_per_s", "scaling_all_cores", "e2e_share_of_bare_times_workers"}
 
 
@@ -86,8 +88,8 @@ def _bare_seconds(paths: list[Path]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _tree(root: int) -> set[int]:
-    """A process and all its descendants, from /proc (Linux)."""
+def _parents() -> dict[int, int]:
+    """{pid: parent pid} of every process, from /proc (Linux)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -97,6 +99,12 @@ def _tree(root: int) -> set[int]:
                 parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
+    return parents
+
+
+def _tree(root: int, parents: dict[int, int] | None = None) -> set[int]:
+    """A process and all its descendants."""
+    parents = _parents() if parents is None else parents
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
@@ -107,22 +115,44 @@ def _tree(root: int) -> set[int]:
     return tree
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int]:
-    """(PSS, RSS) of a process tree in kB. The proportional set size shares each page among the
-    processes that map it, so the sum is the memory the run holds; the RSS sum counts the libraries
-    and interpreter pages every worker maps once per process."""
+def _role(pid: int, root: int, parents: dict[int, int]) -> str:
+    """Which part of a run a process of its tree is (by its command line)."""
+    if pid == root:
+        return "flow"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            command = f.read().decode("utf-8", "replace")
+    except OSError:
+        return "other"
+    if "uvicorn" in command:
+        return "prefect_server"
+    if "multiprocessing.forkserver" in command:  # the worker server, and the workers it forked
+        return "worker_server" if parents.get(pid) == root else "workers"
+    return "workers" if "spawn_main" in command else "other"
+
+
+def _tree_memory_kb(root: int) -> tuple[int, int, dict[str, int]]:
+    """(PSS, RSS, PSS by part of the run) of a process tree in kB. The proportional set size shares
+    each page among the processes that map it, so the sum is the memory the run holds; the RSS sum
+    counts the libraries and interpreter pages every worker maps once per process."""
     pss = rss = 0
-    for pid in _tree(root):
+    parts: dict[str, int] = {}
+    parents = _parents()
+    for pid in _tree(root, parents):
+        own = 0
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
                 for line in rollup:
                     if line.startswith("Pss:"):
-                        pss += int(line.split()[1])
+                        own = int(line.split()[1])
                     elif line.startswith("Rss:"):
                         rss += int(line.split()[1])
         except (OSError, ValueError):
             continue
-    return pss, rss
+        pss += own
+        role = _role(pid, root, parents)
+        parts[role] = parts.get(role, 0) + own
+    return pss, rss, parts
 
 
 def _run_child(raw: Path, out: Path, reruns: int, workers: int, store: bool = True) -> dict[str, Any]:
@@ -141,13 +171,16 @@ def _run_child(raw: Path, out: Path, reruns: int, workers: int, store: bool = Tr
     started = time.time()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
     peak_pss = peak_rss = 0
+    peak_parts: dict[str, int] = {}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_pss, peak_rss
+        nonlocal peak_pss, peak_rss, peak_parts
         while not done.is_set():
-            pss, rss = _tree_memory_kb(proc.pid)
-            peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+            pss, rss, parts = _tree_memory_kb(proc.pid)
+            if pss > peak_pss:
+                peak_pss, peak_parts = pss, parts
+            peak_rss = max(peak_rss, rss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -162,6 +195,7 @@ def _run_child(raw: Path, out: Path, reruns: int, workers: int, store: bool = Tr
     figures["first_record_s"] = min(p.stat().st_mtime for p in records) - started if records else None
     figures["peak_memory_mb"] = peak_pss / 1024
     figures["peak_rss_mb"] = peak_rss / 1024
+    figures["peak_memory_parts_mb"] = {role: kb / 1024 for role, kb in peak_parts.items()}
     return figures
 
 
@@ -233,6 +267,7 @@ def run_bench(articles: int, workdir: Path | None = None) -> dict[str, Any]:
         "peak_memory_mb_4n": scaled["peak_memory_mb"],
         "memory_growth_4n": scaled["peak_memory_mb"] / main["peak_memory_mb"] - 1,
         "peak_rss_sum_mb": main["peak_rss_mb"],
+        **{f"peak_memory_{role}_mb": main["peak_memory_parts_mb"].get(role) for role in MEMORY_PARTS},
         **store,
         **watch,
         "machine": {
@@ -272,6 +307,10 @@ SHOWN = [
     ("peak memory at 4N, MB (PSS)", "peak_memory_mb_4n"),
     ("memory growth N -> 4N", "memory_growth_4n"),
     ("peak RSS summed over the processes at N, MB", "peak_rss_sum_mb"),
+    ("  of the peak at N: the flow's process, MB (PSS)", "peak_memory_flow_mb"),
+    ("  the run's Prefect server, MB", "peak_memory_prefect_server_mb"),
+    ("  the pool's worker server, MB", "peak_memory_worker_server_mb"),
+    ("  the workers together, MB", "peak_memory_workers_mb"),
     ("store: fresh load, quads/s", "store_quads_per_s"),
     ("store: fresh load, ms per article", "store_load_ms_per_article"),
     ("store: size at N, MB", "store_size_mb"),
