@@ -54,6 +54,10 @@ def test_bench_prints_every_figure_and_writes_json(tmp_path: Path) -> None:
     assert figures["peak_memory_mb"] > 150
     # Shared pages count once in the proportional figure and once per process in the RSS sum.
     assert figures["peak_memory_mb"] <= figures["peak_rss_sum_mb"]
+    # The peak's parts (cores permitting, a pool): each present part is some of the whole, and they add up to it.
+    parts = {role: figures[f"peak_memory_{role}_mb"] for role in ("flow", "prefect_server", "worker_server", "workers")}
+    assert parts["flow"] > 0 and parts["prefect_server"] > 50
+    assert sum(v for v in parts.values() if v) <= figures["peak_memory_mb"] + 1e-6
     assert figures["first_record_s"] > 0 and figures["articles"] == 4
     assert set(figures["met"]) == set(figures["targets"])
     assert "bare extraction, articles per CPU-second" in result.output
