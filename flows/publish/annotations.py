@@ -102,14 +102,19 @@ def components() -> dict[str, str]:
     return found
 
 
-def annotation_document(record: dict[str, Any], base_iri: str) -> dict[str, Any]:
+def annotation_document(
+    record: dict[str, Any], base_iri: str, targets: list[str | None] | None = None
+) -> dict[str, Any]:
+    """`targets`: the record's mention_targets, when the caller has them already."""
+    if targets is None:
+        targets = mention_targets(record, base_iri)
     text = record["text"]
     article = article_iri(base_iri, record["id"])
     source = text_iri(base_iri, record["id"])
     utf16 = Utf16(text)
     by_type = components()
     items = []
-    for i, (m, target) in enumerate(zip(record["mentions"], mention_targets(record, base_iri), strict=True)):
+    for i, (m, target) in enumerate(zip(record["mentions"], targets, strict=True)):
         s, e = m["start"], m["end"]
         annotation: dict[str, Any] = {
             "id": f"{article}#annotation-{i}",

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from stemwire.flows.output.files import write_json_atomic, write_text_atomic
+from stemwire.flows.output.files import plain_json, write_json_atomic, write_text_atomic
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.annotations import annotation_document
-from stemwire.flows.publish.jsonld import article_document
+from stemwire.flows.publish.jsonld import article_document, mention_targets
 from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import table_fragment
 from stemwire.schemas.validation import record_errors
@@ -33,13 +33,19 @@ def portable(record: dict[str, Any]) -> dict[str, Any]:
 def write_article(record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str) -> None:
     record = portable(record)
     aid = record["id"]
+    # The JSON-LD and the annotations are built from the record alone and compute no number, so the
+    # record's floats are all theirs: one plain_json verdict serves the three; table cells are strings.
+    plain = plain_json(record)
+    targets = mention_targets(record, base_iri)
     # Durable at the manifest's commit point, not file by file (see flows/output/files.py).
-    write_json_atomic(layout.jsonld(aid), article_document(record, base_iri), compact=True, durable=False)
+    jsonld = article_document(record, base_iri, targets=targets)
+    write_json_atomic(layout.jsonld(aid), jsonld, compact=True, durable=False, plain=plain)
     write_text_atomic(layout.text(aid), record["text"], durable=False)
-    write_json_atomic(layout.annotations(aid), annotation_document(record, base_iri), compact=True, durable=False)
-    write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False)
+    annotations = annotation_document(record, base_iri, targets)
+    write_json_atomic(layout.annotations(aid), annotations, compact=True, durable=False, plain=plain)
+    write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False, plain=True)
     write_text_atomic(layout.page(aid), article_page(record, converted), durable=False)
-    write_json_atomic(layout.record(aid), record, compact=True, durable=False)
+    write_json_atomic(layout.record(aid), record, compact=True, durable=False, plain=plain)
 
 
 def validate_and_write(record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str) -> list[str]:

@@ -54,41 +54,75 @@ def _mention_value(mention: dict[str, Any], record: dict[str, Any]) -> str:
 _HTML_SPECIAL = re.compile("[&<>\"']")
 
 
+def _mark_tag(kind: str, value: str, colours: dict[str, tuple[str, str]]) -> str:
+    label = colours.get(kind, (kind, ""))[0]
+    shown = _e(f"{label}: {value}")
+    return f'<mark class="hl t-{_e(kind)}" tabindex="0" title="{shown}" data-value="{shown}">'
+
+
 def _mark(span: _Span) -> str:
-    label = mention_colours().get(span.type, (span.type, ""))[0]
-    value = _e(f"{label}: {span.value}")
-    return f'<mark class="hl t-{_e(span.type)}" tabindex="0" title="{value}" data-value="{value}">'
+    return _mark_tag(span.type, span.value, mention_colours())
+
+
+def _by_position(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, opening tag) in the order highlighting opens them: by start, the longer first."""
+    return sorted(spans, key=lambda s: (s[0], -s[1]))
 
 
 def highlight(text: str, spans: list[_Span], marks: dict[_Span, str] | None = None) -> str:
     """The text with each span in a <mark>; spans may nest, and one that would cross another's end
     is cut there, so every span gets exactly one <mark> and every character is shown once.
-    `marks`: each span's opening tag, when the caller already built them (two views share them)."""
+    `marks`: each span's opening tag, when the caller already built them."""
+    tags = marks if marks is not None else {span: _mark(span) for span in spans}
+    return _highlight(text, _by_position([(s.start, s.end, tags[s]) for s in spans]))
+
+
+def _highlight(text: str, ordered: list[tuple[int, int, str]]) -> str:
+    """highlight, given the spans already in order (_by_position) with their tags."""
     out: list[str] = []
+    append = out.append
     pos = 0
     open_ends: list[int] = []
     # Most articles hold no character HTML escapes; then their pieces are copied as they are.
-    esc = _e if _HTML_SPECIAL.search(text) else str
+    escaping = _HTML_SPECIAL.search(text) is not None
 
-    def close_to(limit: int) -> None:
-        nonlocal pos
-        while open_ends and open_ends[-1] <= limit:
+    def piece(start: int, end: int) -> str:
+        return _e(text[start:end]) if escaping else text[start:end]
+
+    for span_start, span_end, tag in ordered:
+        while open_ends and open_ends[-1] <= span_start:  # close what ends before this one starts
             end = open_ends.pop()
-            out.append(esc(text[pos:end]) + "</mark>")
+            append(piece(pos, end))
+            append("</mark>")
             pos = end
-
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        close_to(span.start)
-        start = max(span.start, pos)
-        end = min(span.end, open_ends[-1]) if open_ends else span.end
-        end = max(end, start)
-        out.append(esc(text[pos:start]))
+        start = max(span_start, pos)
+        end = min(span_end, open_ends[-1]) if open_ends else span_end
+        append(piece(pos, start))
         pos = start
-        out.append(marks[span] if marks is not None else _mark(span))
-        open_ends.append(end)
-    close_to(len(text))
-    out.append(esc(text[pos:]))
+        append(tag)
+        open_ends.append(max(end, start))
+    limit = len(text)
+    while open_ends and open_ends[-1] <= limit:
+        end = open_ends.pop()
+        append(piece(pos, end))
+        append("</mark>")
+        pos = end
+    append(piece(pos, limit))
     return "".join(out)
+
+
+def _spans(record: dict[str, Any], colours: dict[str, tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Every mention as (start, end, opening tag), in highlighting order; a tag is built once for all
+    the mentions of one fact (its text depends on the mention's type and key only)."""
+    tags: dict[tuple[str, str], str] = {}
+    found = []
+    for m in record["mentions"]:
+        which = (m["type"], m["key"])
+        tag = tags.get(which)
+        if tag is None:
+            tag = tags[which] = _mark_tag(m["type"], _mention_value(m, record), colours)
+        found.append((m["start"], m["end"], tag))
+    return _by_position(found)
 
 
 def _warnings(record: dict[str, Any]) -> list[str]:
@@ -105,9 +139,9 @@ def _warnings(record: dict[str, Any]) -> list[str]:
 def article_page(record: dict[str, Any], converted: str) -> str:
     """The page of one record; `converted` is its text in the analysis script (same length)."""
     text = record["text"]
-    spans = [_Span(m["start"], m["end"], m["type"], _mention_value(m, record)) for m in record["mentions"]]
-    marks = {span: _mark(span) for span in spans}
-    legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in mention_colours().items())
+    colours = mention_colours()
+    spans = _spans(record, colours)
+    legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in colours.items())
     warnings = _warnings(record)
     parts = [
         f"<h1>{_e(record.get('title') or record['id'])}</h1>",
@@ -120,8 +154,8 @@ def article_page(record: dict[str, Any], converted: str) -> str:
         f'<p class="legend">{legend}</p>',
         '<input type="checkbox" id="converted-toggle"> <label for="converted-toggle">show the converted '
         "(Simplified analysis) text</label>",
-        f'<div class="text original" lang="{_e(record["source"]["language"])}">{highlight(text, spans, marks)}</div>',
-        f'<div class="text converted" lang="zh-Hans">{highlight(converted, spans, marks)}</div>',
+        f'<div class="text original" lang="{_e(record["source"]["language"])}">{_highlight(text, spans)}</div>',
+        f'<div class="text converted" lang="zh-Hans">{_highlight(converted, spans)}</div>',
         "<h2>Trials</h2>",
         _table(
             ["registry id", "phase", "enrollment", "conditions", "interventions", "follow-up", "study"],

@@ -133,6 +133,7 @@ def condition_iri(base_iri: str, condition: dict[str, Any]) -> str:
     return f"{base_iri.rstrip('/')}/condition/{condition['key']}"
 
 
+@lru_cache(maxsize=4096)  # a few hundred measures, named again in every article
 def measure_iri(base_iri: str, key: str) -> str:
     return f"{base_iri.rstrip('/')}/measure/{quote(key, safe='')}"
 
