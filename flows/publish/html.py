@@ -103,4 +103,4 @@ def table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = 
 
 def fields(items: list[dict[str, Any]], keys: list[str]) -> list[list[str]]:
     """Table rows of the given fields, escaped."""
-    return [[escape(item.get(k)) for k in keys] for item in items]
+    return [list(map(escape, map(item.get, keys))) for item in items]

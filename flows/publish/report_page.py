@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from stemwire.flows.publish.html import escape as _e
@@ -65,8 +66,11 @@ def _mark(span: _Span) -> str:
 
 
 def _by_position(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, opening tag) in the order highlighting opens them: by start, the longer first."""
-    return sorted(spans, key=lambda s: (s[0], -s[1]))
+    """(start, end, opening tag) in the order highlighting opens them: by start, the longer first
+    (two stable sorts: by end descending, then by start; equal spans keep their order)."""
+    found = sorted(spans, key=itemgetter(1), reverse=True)
+    found.sort(key=itemgetter(0))
+    return found
 
 
 def highlight(text: str, spans: list[_Span], marks: dict[_Span, str] | None = None) -> str:
@@ -79,35 +83,45 @@ def highlight(text: str, spans: list[_Span], marks: dict[_Span, str] | None = No
 
 def _highlight(text: str, ordered: list[tuple[int, int, str]]) -> str:
     """highlight, given the spans already in order (_by_position) with their tags."""
-    out: list[str] = []
-    append = out.append
+    return _render(text, *_plan(ordered, len(text)))
+
+
+def _plan(ordered: list[tuple[int, int, str]], limit: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """Where the text is cut and what goes between: the output is piece 0, tag 0, piece 1, ..., the
+    last piece, each piece a (start, end) range of the text and each tag an opening <mark> or
+    </mark>. It depends on the spans and the text's length only, so a text and its converted twin
+    (same length) share it."""
+    pieces: list[tuple[int, int]] = []
+    tags: list[str] = []
     pos = 0
     open_ends: list[int] = []
-    # Most articles hold no character HTML escapes; then their pieces are copied as they are.
-    escaping = _HTML_SPECIAL.search(text) is not None
-
-    def piece(start: int, end: int) -> str:
-        return _e(text[start:end]) if escaping else text[start:end]
-
     for span_start, span_end, tag in ordered:
         while open_ends and open_ends[-1] <= span_start:  # close what ends before this one starts
             end = open_ends.pop()
-            append(piece(pos, end))
-            append("</mark>")
+            pieces.append((pos, end))
+            tags.append("</mark>")
             pos = end
         start = max(span_start, pos)
         end = min(span_end, open_ends[-1]) if open_ends else span_end
-        append(piece(pos, start))
+        pieces.append((pos, start))
+        tags.append(tag)
         pos = start
-        append(tag)
         open_ends.append(max(end, start))
-    limit = len(text)
     while open_ends and open_ends[-1] <= limit:
         end = open_ends.pop()
-        append(piece(pos, end))
-        append("</mark>")
+        pieces.append((pos, end))
+        tags.append("</mark>")
         pos = end
-    append(piece(pos, limit))
+    pieces.append((pos, limit))
+    return pieces, tags
+
+
+def _render(text: str, pieces: list[tuple[int, int]], tags: list[str]) -> str:
+    cut = [text[a:b] for a, b in pieces]
+    if _HTML_SPECIAL.search(text):  # most articles hold no character HTML escapes: pieces stay as cut
+        cut = list(map(_e, cut))
+    out = cut + tags
+    out[0::2], out[1::2] = cut, tags  # piece, tag, piece, ..., piece
     return "".join(out)
 
 
@@ -141,6 +155,8 @@ def article_page(record: dict[str, Any], converted: str) -> str:
     text = record["text"]
     colours = mention_colours()
     spans = _spans(record, colours)
+    plan = _plan(spans, len(text))
+    converted_text = _render(converted, *(plan if len(converted) == len(text) else _plan(spans, len(converted))))
     legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in colours.items())
     warnings = _warnings(record)
     parts = [
@@ -154,8 +170,8 @@ def article_page(record: dict[str, Any], converted: str) -> str:
         f'<p class="legend">{legend}</p>',
         '<input type="checkbox" id="converted-toggle"> <label for="converted-toggle">show the converted '
         "(Simplified analysis) text</label>",
-        f'<div class="text original" lang="{_e(record["source"]["language"])}">{_highlight(text, spans)}</div>',
-        f'<div class="text converted" lang="zh-Hans">{_highlight(converted, spans)}</div>',
+        f'<div class="text original" lang="{_e(record["source"]["language"])}">{_render(text, *plan)}</div>',
+        f'<div class="text converted" lang="zh-Hans">{converted_text}</div>',
         "<h2>Trials</h2>",
         _table(
             ["registry id", "phase", "enrollment", "conditions", "interventions", "follow-up", "study"],
