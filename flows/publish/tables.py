@@ -165,12 +165,18 @@ def layout() -> str:
 def table_fragment(record: dict[str, Any]) -> dict[str, Any]:
     """One article's rows of every table, cells already formatted: kept beside the record so that a
     run rebuilds the tables from small fragments instead of parsing every record again."""
-    columns = tables()
-    cells = {
-        name: [[cell(row.get(c.name)) for c in columns[name]] for row in rows]
-        for name, rows in rows_for(record).items()
-    }
-    return {"layout": layout(), "article_id": record["id"], "rows": cells}
+    shape = _tables()
+    cells = {name: [_cells(row, shape.names[name]) for row in rows] for name, rows in rows_for(record).items()}
+    return {"layout": shape.layout, "article_id": record["id"], "rows": cells}
+
+
+def _cells(row: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """[cell(row.get(name)) for name in names], with the commonest cells (empty, text that is no
+    formula) made here rather than by a call."""
+    return [
+        ("" if value is None else value if type(value) is str and not value.startswith(FORMULA_STARTS) else cell(value))
+        for value in map(row.get, names)
+    ]
 
 
 def _writer(handle: Any) -> Any:
