@@ -114,13 +114,14 @@ def annotation_document(
     utf16 = Utf16(text)
     by_type = components()
     items = []
+    same = utf16.same
     for i, (m, target) in enumerate(zip(record["mentions"], targets, strict=True)):
-        s, e = m["start"], m["end"]
+        s, e, kind = m["start"], m["end"], m["type"]
         annotation: dict[str, Any] = {
             "id": f"{article}#annotation-{i}",
             "type": "Annotation",
             "motivation": "identifying" if target else "tagging",
-            "body": target or {"type": "TextualBody", "value": m["type"], "purpose": "tagging"},
+            "body": target or {"type": "TextualBody", "value": kind, "purpose": "tagging"},
             "target": {
                 "source": source,
                 "selector": [
@@ -128,8 +129,8 @@ def annotation_document(
                         "type": "TextPositionSelector",
                         "start": s,
                         "end": e,
-                        "startUtf16": utf16(s),
-                        "endUtf16": utf16(e),
+                        "startUtf16": s if same else utf16(s),
+                        "endUtf16": e if same else utf16(e),
                     },
                     {
                         "type": "TextQuoteSelector",
@@ -139,10 +140,10 @@ def annotation_document(
                     },
                 ],
             },
-            "mentionType": m["type"],
+            "mentionType": kind,
         }
-        if m["type"] in by_type:
-            annotation["component"] = by_type[m["type"]]
+        if kind in by_type:
+            annotation["component"] = by_type[kind]
         items.append(annotation)
     collection = f"{base_iri.rstrip('/')}/annotations/{record['id']}.jsonld"
     return {

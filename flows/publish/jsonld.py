@@ -49,13 +49,10 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 def _span(item: dict[str, Any], utf16: Utf16) -> dict[str, Any]:
-    return {
-        "start": item["start"],
-        "end": item["end"],
-        "text": item["text"],
-        "startUtf16": utf16(item["start"]),
-        "endUtf16": utf16(item["end"]),
-    }
+    start, end = item["start"], item["end"]
+    if utf16.same:
+        return {"start": start, "end": end, "text": item["text"], "startUtf16": start, "endUtf16": end}
+    return {"start": start, "end": end, "text": item["text"], "startUtf16": utf16(start), "endUtf16": utf16(end)}
 
 
 def _names(english: str, zh: str, language: str) -> list[dict[str, str]]:

@@ -105,6 +105,7 @@ class Utf16:
 
     def __init__(self, text: str) -> None:
         self._astral = [m.start() for m in ASTRAL.finditer(text)]
+        self.same = not self._astral  # every offset is its own: callers may skip the call
 
     def __call__(self, offset: int) -> int:
         return offset + bisect_left(self._astral, offset) if self._astral else offset
