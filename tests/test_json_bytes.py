@@ -87,3 +87,22 @@ def test_a_file_in_the_way_of_the_folder_is_an_os_error(tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("x")
     with pytest.raises(FileExistsError):
         write_text_atomic(tmp_path / "blocker" / "a.txt", "x")
+
+
+def test_what_articles_publish_beside_the_record_is_plain() -> None:
+    """write_article gives the record's plain_json verdict to its JSON-LD and annotations: what they
+    add to the record's own values must be plain too."""
+    from stemwire.flows.publish import annotations
+    from stemwire.flows.publish.vocabulary import inline_context
+
+    assert plain_json(inline_context()) and plain_json(annotations.CONTEXT)
+    assert plain_json(annotations._provenance())
+    deep: list[object] = []
+    node = deep
+    for _ in range(5000):
+        node.append([])
+        node = node[0]  # type: ignore[assignment]
+    with pytest.raises(RecursionError):
+        dump_json(deep, compact=True)
+    with pytest.raises(RecursionError):  # as json.dumps does, not a check of its own
+        json_bytes(deep, compact=True)

@@ -117,7 +117,12 @@ def json_bytes(data: Any, compact: bool = False, plain: bool | None = None) -> b
     bytes (tests/test_json_bytes.py), one seventh of the time. `plain`: the caller's own plain_json
     verdict on `data`, when it has one; anything orjson refuses (ints beyond 64 bits, keys that are not
     strings, lone surrogates) is left to json.dumps."""
-    if compact and (plain_json(data) if plain is None else plain):
+    if compact and plain is None:
+        try:
+            plain = plain_json(data)
+        except RecursionError:  # nested deeper than this check goes: json.dumps decides
+            plain = False
+    if compact and plain:
         try:
             return orjson.dumps(data, option=_ORJSON_OPTIONS)
         except TypeError:  # orjson.JSONEncodeError
