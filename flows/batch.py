@@ -116,7 +116,7 @@ def publish_article(
         document, jsonld = write_article(outcome.record, converted, layout, base_iri)
         body = graph_body(document) if store_graph else None
         if body is not None:
-            outcome.graph_sha256 = hashlib.sha256(jsonld.encode("utf-8")).hexdigest()
+            outcome.graph_sha256 = hashlib.sha256(jsonld).hexdigest()
             outcome.graph_stat, outcome.graph = file_stat(layout.jsonld(outcome.article_id)), body
     _record_outcome(outcome, layout)
 

@@ -62,6 +62,7 @@ def register(family: FactFamily) -> FactFamily:
         raise ValueError(f"fact family {family.name!r}: columns {unknown} are not fields of {family.model.__name__}")
     _REGISTRY[family.name] = family
     record_model.cache_clear()
+    _COLUMN_SPECS.clear()
     return family
 
 
@@ -71,6 +72,7 @@ def unregister(name: str) -> None:
         raise ValueError(f"{name!r} is a built-in fact family")
     _REGISTRY.pop(name, None)
     record_model.cache_clear()
+    _COLUMN_SPECS.clear()
 
 
 def families() -> tuple[FactFamily, ...]:
@@ -123,13 +125,28 @@ class ColumnSpec:
     description: str
 
 
-def columns(family: FactFamily) -> Iterator[ColumnSpec]:
+# Derived once per family (publishing asks for every row): id -> (the family, its columns). The
+# family is kept, so its id names no other object while cached; a change of registry clears it.
+_COLUMN_SPECS: dict[int, tuple[FactFamily, tuple[ColumnSpec, ...]]] = {}
+
+
+def column_specs(family: FactFamily) -> tuple[ColumnSpec, ...]:
     """The family's CSV columns after article_id (and index), typed and described by its model."""
-    fields = family.model.model_fields
-    for name in family.columns:
-        info = fields[name]
-        datatype, is_list = _csv_datatype(info.annotation)
-        yield ColumnSpec(name, family.datatypes.get(name, datatype), is_list, info.description or "")
+    cached = _COLUMN_SPECS.get(id(family))
+    if cached is None or cached[0] is not family:
+        fields = family.model.model_fields
+        specs = []
+        for name in family.columns:
+            info = fields[name]
+            datatype, is_list = _csv_datatype(info.annotation)
+            specs.append(ColumnSpec(name, family.datatypes.get(name, datatype), is_list, info.description or ""))
+        cached = _COLUMN_SPECS[id(family)] = (family, tuple(specs))
+    return cached[1]
+
+
+def columns(family: FactFamily) -> Iterator[ColumnSpec]:
+    """column_specs, one by one."""
+    return iter(column_specs(family))
 
 
 @cache

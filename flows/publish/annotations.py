@@ -102,20 +102,26 @@ def components() -> dict[str, str]:
     return found
 
 
-def annotation_document(record: dict[str, Any], base_iri: str) -> dict[str, Any]:
+def annotation_document(
+    record: dict[str, Any], base_iri: str, targets: list[str | None] | None = None
+) -> dict[str, Any]:
+    """`targets`: the record's mention_targets, when the caller has them already."""
+    if targets is None:
+        targets = mention_targets(record, base_iri)
     text = record["text"]
     article = article_iri(base_iri, record["id"])
     source = text_iri(base_iri, record["id"])
     utf16 = Utf16(text)
     by_type = components()
     items = []
-    for i, (m, target) in enumerate(zip(record["mentions"], mention_targets(record, base_iri), strict=True)):
-        s, e = m["start"], m["end"]
+    same = utf16.same
+    for i, (m, target) in enumerate(zip(record["mentions"], targets, strict=True)):
+        s, e, kind = m["start"], m["end"], m["type"]
         annotation: dict[str, Any] = {
             "id": f"{article}#annotation-{i}",
             "type": "Annotation",
             "motivation": "identifying" if target else "tagging",
-            "body": target or {"type": "TextualBody", "value": m["type"], "purpose": "tagging"},
+            "body": target or {"type": "TextualBody", "value": kind, "purpose": "tagging"},
             "target": {
                 "source": source,
                 "selector": [
@@ -123,8 +129,8 @@ def annotation_document(record: dict[str, Any], base_iri: str) -> dict[str, Any]
                         "type": "TextPositionSelector",
                         "start": s,
                         "end": e,
-                        "startUtf16": utf16(s),
-                        "endUtf16": utf16(e),
+                        "startUtf16": s if same else utf16(s),
+                        "endUtf16": e if same else utf16(e),
                     },
                     {
                         "type": "TextQuoteSelector",
@@ -134,10 +140,10 @@ def annotation_document(record: dict[str, Any], base_iri: str) -> dict[str, Any]
                     },
                 ],
             },
-            "mentionType": m["type"],
+            "mentionType": kind,
         }
-        if m["type"] in by_type:
-            annotation["component"] = by_type[m["type"]]
+        if kind in by_type:
+            annotation["component"] = by_type[kind]
         items.append(annotation)
     collection = f"{base_iri.rstrip('/')}/annotations/{record['id']}.jsonld"
     return {

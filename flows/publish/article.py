@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from stemwire.flows.output.files import dump_json, write_json_atomic, write_text_atomic
+from stemwire.flows.output.files import json_bytes, plain_json, write_bytes_atomic, write_json_atomic, write_text_atomic
 from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.annotations import annotation_document
-from stemwire.flows.publish.jsonld import article_document
+from stemwire.flows.publish.jsonld import article_document, mention_targets
 from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import table_fragment
 from stemwire.schemas.validation import record_errors
@@ -32,19 +32,24 @@ def portable(record: dict[str, Any]) -> dict[str, Any]:
 
 def write_article(
     record: dict[str, Any], converted: str, layout: OutputLayout, base_iri: str
-) -> tuple[dict[str, Any], str]:
-    """Returns the JSON-LD document and its file's text (what the graph store loads of the article)."""
+) -> tuple[dict[str, Any], bytes]:
+    """Returns the JSON-LD document and its file's bytes (what the graph store loads of the article)."""
     record = portable(record)
     aid = record["id"]
-    document = article_document(record, base_iri)
-    jsonld = dump_json(document, compact=True)
+    # The JSON-LD and the annotations are built from the record alone and compute no number, so the
+    # record's floats are all theirs: one plain_json verdict serves the three; table cells are strings.
+    plain = plain_json(record)
+    targets = mention_targets(record, base_iri)
+    document = article_document(record, base_iri, targets=targets)
+    jsonld = json_bytes(document, compact=True, plain=plain)
     # Durable at the manifest's commit point, not file by file (see flows/output/files.py).
-    write_text_atomic(layout.jsonld(aid), jsonld, durable=False)
+    write_bytes_atomic(layout.jsonld(aid), jsonld, durable=False)
     write_text_atomic(layout.text(aid), record["text"], durable=False)
-    write_json_atomic(layout.annotations(aid), annotation_document(record, base_iri), compact=True, durable=False)
-    write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False)
+    annotations = annotation_document(record, base_iri, targets)
+    write_json_atomic(layout.annotations(aid), annotations, compact=True, durable=False, plain=plain)
+    write_json_atomic(layout.rows(aid), table_fragment(record), compact=True, durable=False, plain=True)
     write_text_atomic(layout.page(aid), article_page(record, converted), durable=False)
-    write_json_atomic(layout.record(aid), record, compact=True, durable=False)
+    write_json_atomic(layout.record(aid), record, compact=True, durable=False, plain=plain)
     return document, jsonld
 
 

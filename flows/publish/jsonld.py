@@ -49,13 +49,10 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 def _span(item: dict[str, Any], utf16: Utf16) -> dict[str, Any]:
-    return {
-        "start": item["start"],
-        "end": item["end"],
-        "text": item["text"],
-        "startUtf16": utf16(item["start"]),
-        "endUtf16": utf16(item["end"]),
-    }
+    start, end = item["start"], item["end"]
+    if utf16.same:
+        return {"start": start, "end": end, "text": item["text"], "startUtf16": start, "endUtf16": end}
+    return {"start": start, "end": end, "text": item["text"], "startUtf16": utf16(start), "endUtf16": utf16(end)}
 
 
 def _names(english: str, zh: str, language: str) -> list[dict[str, str]]:
@@ -290,11 +287,17 @@ def _page(iri: str, page: dict[str, Any]) -> dict[str, Any]:
 
 
 def article_document(
-    record: dict[str, Any], base_iri: str = DEFAULT_BASE_IRI, same_as: str | None = None
+    record: dict[str, Any],
+    base_iri: str = DEFAULT_BASE_IRI,
+    same_as: str | None = None,
+    targets: list[str | None] | None = None,
 ) -> dict[str, Any]:
     """The article as JSON-LD: what it is about and mentions, what it says of each trial, its results as
     Observations, what it cites and where, and every span it was read from. `same_as`: the IRI of the
-    article this file repeats (the same text dropped twice, or in the other script)."""
+    article this file repeats (the same text dropped twice, or in the other script). `targets`: the
+    record's mention_targets, when the caller has them already (the annotations need them too)."""
+    if targets is None:
+        targets = mention_targets(record, base_iri)
     iri = article_iri(base_iri, record["id"])
     language = record["source"]["language"]
     utf16 = Utf16(record["text"])
@@ -337,7 +340,7 @@ def article_document(
                 **_span(m, utf16),
             }
             | ({"denotes": target} if target else {})
-            for i, (m, target) in enumerate(zip(record["mentions"], mention_targets(record, base_iri), strict=True))
+            for i, (m, target) in enumerate(zip(record["mentions"], targets, strict=True))
         ],
     }
     for family in families():  # families registered beyond the built-ins, in our own vocabulary

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from stemwire.flows.publish.html import escape as _e
@@ -54,41 +55,88 @@ def _mention_value(mention: dict[str, Any], record: dict[str, Any]) -> str:
 _HTML_SPECIAL = re.compile("[&<>\"']")
 
 
+def _mark_tag(kind: str, value: str, colours: dict[str, tuple[str, str]]) -> str:
+    label = colours.get(kind, (kind, ""))[0]
+    shown = _e(f"{label}: {value}")
+    return f'<mark class="hl t-{_e(kind)}" tabindex="0" title="{shown}" data-value="{shown}">'
+
+
 def _mark(span: _Span) -> str:
-    label = mention_colours().get(span.type, (span.type, ""))[0]
-    value = _e(f"{label}: {span.value}")
-    return f'<mark class="hl t-{_e(span.type)}" tabindex="0" title="{value}" data-value="{value}">'
+    return _mark_tag(span.type, span.value, mention_colours())
+
+
+def _by_position(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, opening tag) in the order highlighting opens them: by start, the longer first
+    (two stable sorts: by end descending, then by start; equal spans keep their order)."""
+    found = sorted(spans, key=itemgetter(1), reverse=True)
+    found.sort(key=itemgetter(0))
+    return found
 
 
 def highlight(text: str, spans: list[_Span], marks: dict[_Span, str] | None = None) -> str:
     """The text with each span in a <mark>; spans may nest, and one that would cross another's end
     is cut there, so every span gets exactly one <mark> and every character is shown once.
-    `marks`: each span's opening tag, when the caller already built them (two views share them)."""
-    out: list[str] = []
+    `marks`: each span's opening tag, when the caller already built them."""
+    tags = marks if marks is not None else {span: _mark(span) for span in spans}
+    return _highlight(text, _by_position([(s.start, s.end, tags[s]) for s in spans]))
+
+
+def _highlight(text: str, ordered: list[tuple[int, int, str]]) -> str:
+    """highlight, given the spans already in order (_by_position) with their tags."""
+    return _render(text, *_plan(ordered, len(text)))
+
+
+def _plan(ordered: list[tuple[int, int, str]], limit: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """Where the text is cut and what goes between: the output is piece 0, tag 0, piece 1, ..., the
+    last piece, each piece a (start, end) range of the text and each tag an opening <mark> or
+    </mark>. It depends on the spans and the text's length only, so a text and its converted twin
+    (same length) share it."""
+    pieces: list[tuple[int, int]] = []
+    tags: list[str] = []
     pos = 0
     open_ends: list[int] = []
-    # Most articles hold no character HTML escapes; then their pieces are copied as they are.
-    esc = _e if _HTML_SPECIAL.search(text) else str
-
-    def close_to(limit: int) -> None:
-        nonlocal pos
-        while open_ends and open_ends[-1] <= limit:
+    for span_start, span_end, tag in ordered:
+        while open_ends and open_ends[-1] <= span_start:  # close what ends before this one starts
             end = open_ends.pop()
-            out.append(esc(text[pos:end]) + "</mark>")
+            pieces.append((pos, end))
+            tags.append("</mark>")
             pos = end
-
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        close_to(span.start)
-        start = max(span.start, pos)
-        end = min(span.end, open_ends[-1]) if open_ends else span.end
-        end = max(end, start)
-        out.append(esc(text[pos:start]))
+        start = max(span_start, pos)
+        end = min(span_end, open_ends[-1]) if open_ends else span_end
+        pieces.append((pos, start))
+        tags.append(tag)
         pos = start
-        out.append(marks[span] if marks is not None else _mark(span))
-        open_ends.append(end)
-    close_to(len(text))
-    out.append(esc(text[pos:]))
+        open_ends.append(max(end, start))
+    while open_ends and open_ends[-1] <= limit:
+        end = open_ends.pop()
+        pieces.append((pos, end))
+        tags.append("</mark>")
+        pos = end
+    pieces.append((pos, limit))
+    return pieces, tags
+
+
+def _render(text: str, pieces: list[tuple[int, int]], tags: list[str]) -> str:
+    cut = [text[a:b] for a, b in pieces]
+    if _HTML_SPECIAL.search(text):  # most articles hold no character HTML escapes: pieces stay as cut
+        cut = list(map(_e, cut))
+    out = cut + tags
+    out[0::2], out[1::2] = cut, tags  # piece, tag, piece, ..., piece
     return "".join(out)
+
+
+def _spans(record: dict[str, Any], colours: dict[str, tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Every mention as (start, end, opening tag), in highlighting order; a tag is built once for all
+    the mentions of one fact (its text depends on the mention's type and key only)."""
+    tags: dict[tuple[str, str], str] = {}
+    found = []
+    for m in record["mentions"]:
+        which = (m["type"], m["key"])
+        tag = tags.get(which)
+        if tag is None:
+            tag = tags[which] = _mark_tag(m["type"], _mention_value(m, record), colours)
+        found.append((m["start"], m["end"], tag))
+    return _by_position(found)
 
 
 def _warnings(record: dict[str, Any]) -> list[str]:
@@ -105,9 +153,11 @@ def _warnings(record: dict[str, Any]) -> list[str]:
 def article_page(record: dict[str, Any], converted: str) -> str:
     """The page of one record; `converted` is its text in the analysis script (same length)."""
     text = record["text"]
-    spans = [_Span(m["start"], m["end"], m["type"], _mention_value(m, record)) for m in record["mentions"]]
-    marks = {span: _mark(span) for span in spans}
-    legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in mention_colours().items())
+    colours = mention_colours()
+    spans = _spans(record, colours)
+    plan = _plan(spans, len(text))
+    converted_text = _render(converted, *(plan if len(converted) == len(text) else _plan(spans, len(converted))))
+    legend = "".join(f'<span class="t-{t}">{_e(label)}</span>' for t, (label, _) in colours.items())
     warnings = _warnings(record)
     parts = [
         f"<h1>{_e(record.get('title') or record['id'])}</h1>",
@@ -120,8 +170,8 @@ def article_page(record: dict[str, Any], converted: str) -> str:
         f'<p class="legend">{legend}</p>',
         '<input type="checkbox" id="converted-toggle"> <label for="converted-toggle">show the converted '
         "(Simplified analysis) text</label>",
-        f'<div class="text original" lang="{_e(record["source"]["language"])}">{highlight(text, spans, marks)}</div>',
-        f'<div class="text converted" lang="zh-Hans">{highlight(converted, spans, marks)}</div>',
+        f'<div class="text original" lang="{_e(record["source"]["language"])}">{_render(text, *plan)}</div>',
+        f'<div class="text converted" lang="zh-Hans">{converted_text}</div>',
         "<h2>Trials</h2>",
         _table(
             ["registry id", "phase", "enrollment", "conditions", "interventions", "follow-up", "study"],

@@ -21,8 +21,7 @@ from stemwire.flows.output.files import atomic_writers, write_json_atomic
 from stemwire.flows.output.layout import CSV_METADATA_FILE
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI
 from stemwire.schemas import SCHEMA_VERSION
-from stemwire.schemas.families import columns as family_columns
-from stemwire.schemas.families import families, names
+from stemwire.schemas.families import FactFamily, column_specs, families
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "|"  # keys and product names never contain it
@@ -65,13 +64,46 @@ def _article_columns() -> list[Column]:
     ]
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """The tables of one state of the registry, derived once: every article's fragment needs them."""
+
+    families: tuple[FactFamily, ...]
+    columns: dict[str, list[Column]]
+    names: dict[str, tuple[str, ...]]  # each table's column names, in order
+    layout: str  # see layout()
+
+
+_derived: list[_Tables] = []  # the last registry's tables
+
+
+def _build_tables(found: tuple[FactFamily, ...]) -> _Tables:
+    columns = {"articles": _article_columns()}
+    for f in found:
+        derived = [Column(c.name, c.datatype, c.is_list, c.description) for c in column_specs(f)]
+        columns[f.name] = [_ARTICLE_ID, *([_INDEX] if f.by_position else []), *derived]
+    names = {n: tuple(c.name for c in cols) for n, cols in columns.items()}
+    digest = hashlib.sha256(json.dumps({n: list(cs) for n, cs in names.items()}).encode()).hexdigest()[:16]
+    return _Tables(found, columns, names, digest)
+
+
+def _same(cached: tuple[FactFamily, ...], found: tuple[FactFamily, ...]) -> bool:
+    return len(cached) == len(found) and all(a is b for a, b in zip(cached, found, strict=True))
+
+
+def _tables() -> _Tables:
+    """The registry's tables, derived again only when a family was registered or removed since."""
+    found = families()
+    last = _derived[0] if _derived else None
+    if last is None or not _same(last.families, found):
+        last = _build_tables(found)
+        _derived[:] = [last]
+    return last
+
+
 def tables() -> dict[str, list[Column]]:
     """Every table's columns: articles, then one table per fact family (from the registry)."""
-    found = {"articles": _article_columns()}
-    for f in families():
-        derived = [Column(c.name, c.datatype, c.is_list, c.description) for c in family_columns(f)]
-        found[f.name] = [_ARTICLE_ID, *([_INDEX] if f.by_position else []), *derived]
-    return found
+    return {name: list(columns) for name, columns in _tables().columns.items()}
 
 
 def primary_keys() -> dict[str, list[str]]:
@@ -80,7 +112,15 @@ def primary_keys() -> dict[str, list[str]]:
     return keys
 
 
+_EXACT_INTEGER = 10**28  # below it, an int's Decimal (28 digits of precision) is the int itself
+
+
 def cell(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # most cells: the same as the general path below, without its checks
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is int and -_EXACT_INTEGER < value < _EXACT_INTEGER:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,7 +135,9 @@ def cell(value: Any) -> str:
 
 def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     aid = record["id"]
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables()}
+    shape = _tables()
+    names = [f.name for f in shape.families]
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in shape.columns}
     rows["articles"].append(
         {
             "article_id": aid,
@@ -107,29 +149,34 @@ def rows_for(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "source_path": PurePath(record["source"]["path"]).name,  # relative to the raw folder
             "sha256": record["source"]["sha256"],
             "duplicate_of": None,  # known only once the run has seen every article: see write_tables
-            **{f"{name}_count": len(record.get(name, [])) for name in names()},
+            **{f"{name}_count": len(record.get(name, [])) for name in names},
         }
     )
-    for name in names():
+    for name in names:
         rows[name] = [{"article_id": aid, "index": i, **item} for i, item in enumerate(record.get(name, []))]
     return rows
 
 
 def layout() -> str:
     """Which columns a stored fragment was written for: fragments of another layout are rebuilt."""
-    columns = {n: [c.name for c in cols] for n, cols in tables().items()}
-    return hashlib.sha256(json.dumps(columns).encode()).hexdigest()[:16]
+    return _tables().layout
 
 
 def table_fragment(record: dict[str, Any]) -> dict[str, Any]:
     """One article's rows of every table, cells already formatted: kept beside the record so that a
     run rebuilds the tables from small fragments instead of parsing every record again."""
-    columns = tables()
-    cells = {
-        name: [[cell(row.get(c.name)) for c in columns[name]] for row in rows]
-        for name, rows in rows_for(record).items()
-    }
-    return {"layout": layout(), "article_id": record["id"], "rows": cells}
+    shape = _tables()
+    cells = {name: [_cells(row, shape.names[name]) for row in rows] for name, rows in rows_for(record).items()}
+    return {"layout": shape.layout, "article_id": record["id"], "rows": cells}
+
+
+def _cells(row: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """[cell(row.get(name)) for name in names], with the commonest cells (empty, text that is no
+    formula) made here rather than by a call."""
+    return [
+        ("" if value is None else value if type(value) is str and not value.startswith(FORMULA_STARTS) else cell(value))
+        for value in map(row.get, names)
+    ]
 
 
 def _writer(handle: Any) -> Any:

@@ -105,6 +105,7 @@ class Utf16:
 
     def __init__(self, text: str) -> None:
         self._astral = [m.start() for m in ASTRAL.finditer(text)]
+        self.same = not self._astral  # every offset is its own: callers may skip the call
 
     def __call__(self, offset: int) -> int:
         return offset + bisect_left(self._astral, offset) if self._astral else offset
@@ -133,6 +134,7 @@ def condition_iri(base_iri: str, condition: dict[str, Any]) -> str:
     return f"{base_iri.rstrip('/')}/condition/{condition['key']}"
 
 
+@lru_cache(maxsize=4096)  # a few hundred measures, named again in every article
 def measure_iri(base_iri: str, key: str) -> str:
     return f"{base_iri.rstrip('/')}/measure/{quote(key, safe='')}"
 
