@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy as np
+
 
 def single_first(source: str) -> str:
     """The same pattern, opening with one character instead of a repeat: `[...]+rest` or `\\d+rest`
@@ -33,13 +35,51 @@ _DIGIT_RUN = re.compile(single_first(r"\d+"))
 _ALNUM_RUN = re.compile(single_first(r"[A-Za-z0-9]+"))
 _LETTER_RUN = re.compile(single_first(r"[A-Za-z]+"))
 _SIGNS = "-−"
+_SIGN_CODES = np.array([ord(c) for c in _SIGNS], dtype=np.uint32)
+_ONE_DIGIT = re.compile(r"\d")
 _LINE_BREAK = re.compile("\n")
+_BMP = 0x10000
+
+
+def _code_points(text: str) -> np.ndarray | None:
+    """The text's code points, or None for a text with a lone surrogate (decoded with surrogateescape)."""
+    try:
+        return np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    except UnicodeEncodeError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _bmp_digits() -> np.ndarray:
+    """Which characters of the Basic Multilingual Plane re's \\d matches (the Unicode decimal digits)."""
+    return np.array([bool(_ONE_DIGIT.match(chr(c))) for c in range(_BMP)], dtype=bool)
+
+
+def _run_heads(member: np.ndarray) -> np.ndarray:
+    """Where each run of True begins."""
+    heads = member.copy()
+    heads[1:] &= ~member[:-1]
+    return np.flatnonzero(heads)
 
 
 @lru_cache(maxsize=4)
 def digit_run_starts(text: str) -> tuple[int, ...]:
     """Where each run of digits begins, and the sign before it when there is one: every match of
-    a pattern that opens with an optional sign, then a number not preceded by a digit, begins here."""
+    a pattern that opens with an optional sign, then a number not preceded by a digit, begins here.
+    Found by a table of re's digits over the code points: a loop over the runs' matches cost ~0.09 ms
+    per article."""
+    codes = _code_points(text)
+    if codes is None or (codes.size and int(codes.max()) >= _BMP):  # astral digits exist: ask re
+        return _digit_run_starts(text)
+    heads = _run_heads(np.take(_bmp_digits(), codes))  # take: a third faster than indexing
+    signed = heads[heads > 0] - 1
+    before = codes[signed]
+    signed = signed[(before == _SIGN_CODES[0]) | (before == _SIGN_CODES[1])]
+    return tuple(np.sort(np.concatenate((heads, signed))).tolist())
+
+
+def _digit_run_starts(text: str) -> tuple[int, ...]:
+    """digit_run_starts by re: the reference, and the way for texts the table cannot read."""
     starts: list[int] = []
     for m in _DIGIT_RUN.finditer(text):
         s = m.start()
@@ -56,15 +96,35 @@ def line_starts(text: str) -> tuple[int, ...]:
     return (0, *(m.end() for m in _LINE_BREAK.finditer(text)))
 
 
+def _ascii_run_starts(text: str, run: re.Pattern[str], chars: np.ndarray) -> tuple[int, ...]:
+    """Where each run of some ASCII characters begins, by a table over the code points (`run`, the
+    same runs by re, for a text with a lone surrogate)."""
+    codes = _code_points(text)
+    if codes is None:
+        return tuple(m.start() for m in run.finditer(text))
+    return tuple(_run_heads(np.take(chars, np.minimum(codes, 127))).tolist())  # 127 (DEL) is in no table
+
+
+def _ascii_table(chars: str) -> np.ndarray:
+    table = np.zeros(128, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTERS = _ascii_table(_LETTERS)
+_ASCII_ALNUM = _ascii_table(_LETTERS + "0123456789")
+
+
 @lru_cache(maxsize=4)
 def alnum_run_starts(text: str) -> tuple[int, ...]:
     """Where each run of ASCII letters and digits begins (registry ids start no other place)."""
-    return tuple(m.start() for m in _ALNUM_RUN.finditer(text))
+    return _ascii_run_starts(text, _ALNUM_RUN, _ASCII_ALNUM)
 
 
 @lru_cache(maxsize=4)
 def letter_run_starts(text: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in _LETTER_RUN.finditer(text))
+    return _ascii_run_starts(text, _LETTER_RUN, _ASCII_LETTERS)
 
 
 def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:

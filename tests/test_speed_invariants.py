@@ -338,3 +338,21 @@ def test_term_matchers_equal_a_search_for_every_spelling() -> None:
     for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
         for text in [*_texts()[:40], *edges]:
             assert [(h.start, h.end, h.key) for h in matcher.finditer(text)] == _term_hits_by_find(matcher, text)
+
+
+_RUN_EDGES = ["", "-5", "−12 a-3 b−", "１２３٣٤ 5 ๓", "x-\ud800 12", "𝟘𝟙 12 -3 ab", "ABC12def", "--7", "a"]
+
+
+def test_run_starts_by_table_equal_re() -> None:
+    """The code point tables find the runs re finds, on both scripts, astral digits, lone surrogates."""
+    for text in [*_fixture_texts(), *_texts(), *_RUN_EDGES]:
+        assert scan.digit_run_starts.__wrapped__(text) == scan._digit_run_starts(text)
+        assert scan.letter_run_starts.__wrapped__(text) == tuple(m.start() for m in re.finditer("[A-Za-z]+", text))
+        assert scan.alnum_run_starts.__wrapped__(text) == tuple(m.start() for m in re.finditer("[A-Za-z0-9]+", text))
+
+
+def test_digit_table_is_what_re_calls_a_digit() -> None:
+    table = scan._bmp_digits()
+    assert [c for c in range(0x10000) if table[c]] == [
+        c for c in range(0x10000) if not 0xD800 <= c < 0xE000 and re.fullmatch(r"\d", chr(c))
+    ]
