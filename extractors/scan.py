@@ -10,10 +10,12 @@ same matches for a small fraction of that.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
+
+from stemwire.extractors.first_chars import first_chars
 
 
 def single_first(source: str) -> str:
@@ -125,6 +127,44 @@ def alnum_run_starts(text: str) -> tuple[int, ...]:
 @lru_cache(maxsize=4)
 def letter_run_starts(text: str) -> tuple[int, ...]:
     return _ascii_run_starts(text, _LETTER_RUN, _ASCII_LETTERS)
+
+
+# The number every _NUM-led grammar opens with (extractors/metrics.py), sign included, at its longest.
+_SIGNED_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=64)  # keyed by a grammar's source, once per grammar
+def number_followers(rest: str) -> frozenset[str] | None:
+    """What can follow the longest number of a match of `(?<!…)(?P<sign>[-−])?(?P<num>\\d+(?:\\.\\d+)?)`
+    + `rest`: the characters `rest` can begin with, where none is a digit or "." (a match whose number
+    stops short of the longest is then impossible: its rest would begin with the digit or "." that
+    follows); None where the shortcut does not hold."""
+    chars = first_chars(rest)
+    if chars is None or any(ch == "." or ch.isdecimal() for ch in chars):  # isdecimal: re's \d
+        return None
+    return chars
+
+
+@lru_cache(maxsize=4)
+def _numbers_followed(text: str) -> tuple[str, ...]:
+    """For each of digit_run_starts(text), the character after the longest signed number there ("" at
+    the end of the text)."""
+    found = []
+    for start in digit_run_starts(text):
+        m = _SIGNED_NUMBER.match(text, start)
+        end = start if m is None else m.end()
+        found.append(text[end : end + 1])
+    return tuple(found)
+
+
+def number_starts(text: str, rest: str) -> Sequence[int]:
+    """Where a grammar `(?<!…)(?P<sign>[-−])?(?P<num>\\d+(?:\\.\\d+)?)` + `rest` can match: the digit
+    run starts whose longest signed number is followed by a character `rest` can begin with
+    (number_followers), or every digit run start where that is not known."""
+    follows = number_followers(rest)
+    if follows is None:
+        return digit_run_starts(text)
+    return [s for s, after in zip(digit_run_starts(text), _numbers_followed(text), strict=True) if after in follows]
 
 
 def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:

@@ -26,6 +26,7 @@ from stemwire.extractors import (
     time_points,
     trials,
 )
+from stemwire.extractors.first_chars import first_chars
 from stemwire.extractors.pipeline import build_pipeline
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
@@ -356,3 +357,56 @@ def test_digit_table_is_what_re_calls_a_digit() -> None:
     assert [c for c in range(0x10000) if table[c]] == [
         c for c in range(0x10000) if not 0xD800 <= c < 0xE000 and re.fullmatch(r"\d", chr(c))
     ]
+
+
+_NUMBER_EDGES = [
+    "12.5%",
+    "1.2.3分",
+    "-3.分 −4 次",
+    "7.",
+    ".5人",
+    "3-4%",
+    "12 %",
+    "９９%",
+    "x𝟗 %12",
+    "5\ud800名",
+    "-",
+    "12",
+]
+
+
+def test_number_starts_keep_every_match() -> None:
+    """Grammars opening with a number tried only where its longest number is followed by what the
+    grammar's rest can begin with find every match a try at each digit run finds."""
+    rests = metrics._number_rests()
+    assert all(scan.number_followers(rest) for rest in rests.values())  # each has the shortcut
+    for text in [*_fixture_texts(), *_texts(), *_NUMBER_EDGES, *(" ".join(_NUMBER_EDGES),)]:
+        for name, rest in rests.items():
+            rx = metrics._patterns()[name]
+            plain = [m.span() for m in matches_at(rx, text, scan._digit_run_starts(text))]
+            assert [m.span() for m in matches_at(rx, text, scan.number_starts(text, rest))] == plain
+
+
+@pytest.mark.parametrize(
+    ("source", "chars"),
+    [
+        (r"\s*分(?P<rate>/月)?", None),  # \s: all of re's whitespace, checked below
+        (r"(?:人|名|例)", "人名例"),
+        (r"[a-c]x|y?z", "abcyz"),
+        (r"(?=q)w", "w"),
+        (r"x?", None),  # can match nothing
+        (r"(?i)a", None),
+        (r"[^a]", None),
+        (r"\d", None),
+        (r".", None),
+    ],
+)
+def test_first_chars(source: str, chars: str | None) -> None:
+    found = first_chars(source)
+    if source.startswith(r"\s"):
+        assert found == {"分"} | {ch for ch in _EVERY_CHAR if re.fullmatch(r"\s", ch)}
+    else:
+        assert found == (None if chars is None else frozenset(chars))
+    if found is not None:  # every match begins with one of them
+        for text in _fixture_texts()[:4]:
+            assert all(m.group()[:1] in found for m in re.finditer(source, text) if m.group())
