@@ -135,10 +135,8 @@ _SIGNED_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
 
 @lru_cache(maxsize=64)  # keyed by a grammar's source, once per grammar
 def number_followers(rest: str) -> frozenset[str] | None:
-    """What can follow the longest number of a match of `(?<!…)(?P<sign>[-−])?(?P<num>\\d+(?:\\.\\d+)?)`
-    + `rest`: the characters `rest` can begin with, where none is a digit or "." (a match whose number
-    stops short of the longest is then impossible: its rest would begin with the digit or "." that
-    follows); None where the shortcut does not hold."""
+    """What can follow the number a grammar opens with, as number_starts reads it: the characters
+    `rest` can begin with, where none is a digit or "."; None where that is not known."""
     chars = first_chars(rest)
     if chars is None or any(ch == "." or ch.isdecimal() for ch in chars):  # isdecimal: re's \d
         return None
@@ -158,9 +156,11 @@ def _numbers_followed(text: str) -> tuple[str, ...]:
 
 
 def number_starts(text: str, rest: str) -> Sequence[int]:
-    """Where a grammar `(?<!…)(?P<sign>[-−])?(?P<num>\\d+(?:\\.\\d+)?)` + `rest` can match: the digit
-    run starts whose longest signed number is followed by a character `rest` can begin with
-    (number_followers), or every digit run start where that is not known."""
+    """Where a grammar that opens with a number at a digit run (after a lookbehind, an optional sign:
+    `(?P<num>\\d+(?:\\.\\d+)?)`, `(?P<n>\\d+)`), then `rest`, can match: the digit run starts whose
+    longest signed number is followed by a character `rest` can begin with (number_followers). A match
+    that reads less than the longest number is impossible: its rest would begin with the digit or "."
+    after what it read. Every digit run start where the characters are not known."""
     follows = number_followers(rest)
     if follows is None:
         return digit_run_starts(text)

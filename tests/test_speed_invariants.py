@@ -410,3 +410,14 @@ def test_first_chars(source: str, chars: str | None) -> None:
     if found is not None:  # every match begins with one of them
         for text in _fixture_texts()[:4]:
             assert all(m.group()[:1] in found for m in re.finditer(source, text) if m.group())
+
+
+def test_enrollment_grammars_at_their_starts_equal_finditer() -> None:
+    """n=18 tried at letter runs that open with n, the counts at numbers followed by what can follow."""
+    edges = ["n=18, N = 24, an=5, 3n=4, xN=2", "30例患者完成, 30.5例患者完成, 12名受试者, -3名患者, 7例", "n=", "12"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for i, rx in enumerate(trials._enrollment_patterns()):
+            if i in (1, 2, trials._SAME_SENTENCE_ONLY):
+                assert [m.span() for m in trials._enrollment_matches(i, rx, text)] == [
+                    m.span() for m in rx.finditer(text)
+                ]
