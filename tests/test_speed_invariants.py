@@ -421,3 +421,12 @@ def test_enrollment_grammars_at_their_starts_equal_finditer() -> None:
                 assert [m.span() for m in trials._enrollment_matches(i, rx, text)] == [
                     m.span() for m in rx.finditer(text)
                 ]
+
+
+def test_digit_led_dates_at_followed_numbers_equal_finditer() -> None:
+    edges = ["5日, 12.5日, 3 日, 123日, -4日, 05年3月, 1.05年3月, 19年 4 月 8 日, 日, 5", "８日；２０年１月"]
+    split = [(kind, rx) for kind, rx in date_candidates.patterns() if date_candidates._after_digits(rx.pattern)]
+    assert {kind for kind, _ in split} >= {"short_ymd", "day_only"}
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for kind, rx in split:
+            assert [m.span() for m in date_candidates.matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
