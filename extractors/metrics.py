@@ -106,9 +106,11 @@ def _matches(name: str, text: str) -> Iterator[re.Match[str]]:
     if name == "scaled_list":
         return matches_at(rx, text, digit_run_starts(text))
     if name == "fold":
-        return matches_at(rx, text, merged(digit_run_starts(text), starts_of(_CN_FOLD, text)))
+        cn_folds = starts_of(_CN_FOLD, text) if "倍" in text else []  # `in` finds no 倍 faster than re
+        return matches_at(rx, text, merged(digit_run_starts(text), cn_folds))
     if name == "ratio":
-        return matches_at(rx, text, merged(letter_run_starts(text), starts_of(_RATIO_WORD, text)))
+        words = starts_of(_RATIO_WORD, text) if any(w in text for w in _RATIO_WORDS.split("|")) else []
+        return matches_at(rx, text, merged(letter_run_starts(text), words))
     return rx.finditer(text)
 
 

@@ -51,6 +51,14 @@ def _code_points(text: str) -> np.ndarray | None:
         return None
 
 
+@lru_cache(maxsize=4)
+def _bmp_code_points(text: str) -> np.ndarray | None:
+    """The text's code points where all are in the Basic Multilingual Plane (what the tables cover),
+    else None: found once per article for every table lookup."""
+    codes = _code_points(text)
+    return None if codes is None or (codes.size and int(codes.max()) >= _BMP) else codes
+
+
 @lru_cache(maxsize=1)
 def _bmp_digits() -> np.ndarray:
     """Which characters of the Basic Multilingual Plane re's \\d matches (the Unicode decimal digits)."""
@@ -70,8 +78,8 @@ def digit_run_starts(text: str) -> tuple[int, ...]:
     a pattern that opens with an optional sign, then a number not preceded by a digit, begins here.
     Found by a table of re's digits over the code points: a loop over the runs' matches cost ~0.09 ms
     per article."""
-    codes = _code_points(text)
-    if codes is None or (codes.size and int(codes.max()) >= _BMP):  # astral digits exist: ask re
+    codes = _bmp_code_points(text)
+    if codes is None:  # astral digits exist, or a lone surrogate: ask re
         return _digit_run_starts(text)
     heads = _run_heads(np.take(_bmp_digits(), codes))  # take: a third faster than indexing
     signed = heads[heads > 0] - 1
@@ -167,8 +175,34 @@ def number_starts(text: str, rest: str) -> Sequence[int]:
     return [s for s, after in zip(digit_run_starts(text), _numbers_followed(text), strict=True) if after in follows]
 
 
+# One class of plain characters ([首次], \\d allowed first), or a run of one as single_first writes it.
+_CLASS_OR_RUN = re.compile(r"\[(?P<chars>(?:\\d)?[^\]\\^\-\[]+)\](?P<run>\[(?P=chars)\]\*)?")
+
+
+@lru_cache(maxsize=64)  # keyed by compiled grammars, once per grammar
+def _class_shape(pattern: re.Pattern[str]) -> tuple[np.ndarray, bool] | None:
+    """For a pattern that is one class of plain characters or a run of one: its characters as a table
+    over the Basic Multilingual Plane, and whether it is a run; None for any other pattern."""
+    m = _CLASS_OR_RUN.fullmatch(pattern.pattern)
+    if m is None or pattern.flags & ~re.UNICODE:
+        return None
+    chars = m.group("chars")
+    table = _bmp_digits().copy() if chars.startswith("\\d") else np.zeros(_BMP, dtype=bool)
+    table[[ord(ch) for ch in chars.removeprefix("\\d")]] = True
+    return table, m.group("run") is not None
+
+
 def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:
-    return [m.start() for m in pattern.finditer(text)]
+    """Where `pattern.finditer(text)` finds its matches. A class of CJK characters is tested by re at
+    ~10 ns a character (40-60 us per article); one or a run of one is read from a table instead."""
+    shape = _class_shape(pattern)
+    codes = None if shape is None else _bmp_code_points(text)
+    if shape is None or codes is None:
+        return [m.start() for m in pattern.finditer(text)]
+    table, run = shape
+    member = np.take(table, codes)
+    found: list[int] = (_run_heads(member) if run else np.flatnonzero(member)).tolist()
+    return found
 
 
 # Characters other than a letter's own cases that re.IGNORECASE equates with an ASCII letter (re's docs).

@@ -430,3 +430,24 @@ def test_digit_led_dates_at_followed_numbers_equal_finditer() -> None:
     for text in [*_fixture_texts(), *_texts(), *edges]:
         for kind, rx in split:
             assert [m.span() for m in date_candidates.matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_starts_of_by_table_equal_finditer() -> None:
+    """A class of plain characters, or a run of one, read from a table finds what re finds."""
+    patterns = [
+        time_points._CN_RUN,
+        date_candidates._NUMERAL_RUN,
+        *date_candidates._scan_runs().values(),
+        endpoints._endpoint_openings(),
+        date_candidates._opening_scans()["month_initial"],
+        metrics._CN_FOLD,
+        re.compile(r"[\d一]"),
+        re.compile(r"[\d一][\d一]*"),
+        re.compile("[a-c]"),
+        re.compile("[ab]", re.I),
+    ]
+    assert [scan._class_shape(p) is not None for p in patterns[-3:]] == [True, False, False]
+    edges = ["一二三 四五, 二〇二五年 12 ١٢, 𝟘一, 十倍", "x\ud800一", "", "一"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for pattern in patterns:
+            assert scan.starts_of(pattern, text) == [m.start() for m in pattern.finditer(text)]
