@@ -19,6 +19,7 @@ from stemwire.extractors.numerals import NUMERAL_CHARS, parse_chinese_numeral, p
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import (
     digit_run_starts,
+    digits_led_rest,
     matches_at,
     merged,
     number_starts,
@@ -139,20 +140,9 @@ def _scans() -> dict[str, re.Pattern[str]]:
     }
 
 
-# A grammar opening with a lookbehind, then a group of digits alone (?P<d>\d{1,2}): what follows it
-_DIGITS_LEAD = re.compile(r"(?:\(\?<!(?:\\.|[^()\\])*\))?\(\?P<\w+>\\d(?:\+|\{\d+(?:,\d+)?\})\)")
-
-
-@lru_cache(maxsize=64)
-def _after_digits(source: str) -> str | None:
-    """The rest of a grammar that opens with digits alone (_DIGITS_LEAD), for scan.number_starts."""
-    lead = _DIGITS_LEAD.match(source)
-    return source[lead.end() :] if lead else None
-
-
 def matches(kind: str, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     opens_at = _opens_at(kind)
-    if opens_at == "digits" and (rest := _after_digits(rx.pattern)) is not None:
+    if opens_at == "digits" and (rest := digits_led_rest(rx.pattern)) is not None:
         return matches_at(rx, text, number_starts(text, rest))  # 5日: only numbers followed by what can follow
     starts = _starts(opens_at, text)
     return rx.finditer(text) if starts is None else matches_at(rx, text, starts)

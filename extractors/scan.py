@@ -151,6 +151,18 @@ def number_followers(rest: str) -> frozenset[str] | None:
     return chars
 
 
+# A grammar opening with a lookbehind, then a group of digits alone: (?P<d>\d{1,2}), (?P<d>[0-3]?\d)
+_DIGITS_LEAD = re.compile(r"(?:\(\?<!(?:\\.|[^()\\])*\))?\(\?P<\w+>(?:\[\d-\d\]\?)?\\d(?:\+|\{\d+(?:,\d+)?\})?\)")
+
+
+@lru_cache(maxsize=64)  # keyed by a grammar's source, once per grammar
+def digits_led_rest(source: str) -> str | None:
+    """What follows the digits a grammar opens with (_DIGITS_LEAD), for number_starts; None for a
+    grammar that opens otherwise."""
+    lead = _DIGITS_LEAD.match(source)
+    return source[lead.end() :] if lead else None
+
+
 @lru_cache(maxsize=4)
 def _numbers_followed(text: str) -> tuple[str, ...]:
     """For each of digit_run_starts(text), the character after the longest signed number there ("" at

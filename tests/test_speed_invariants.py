@@ -425,7 +425,7 @@ def test_enrollment_grammars_at_their_starts_equal_finditer() -> None:
 
 def test_digit_led_dates_at_followed_numbers_equal_finditer() -> None:
     edges = ["5日, 12.5日, 3 日, 123日, -4日, 05年3月, 1.05年3月, 19年 4 月 8 日, 日, 5", "８日；２０年１月"]
-    split = [(kind, rx) for kind, rx in date_candidates.patterns() if date_candidates._after_digits(rx.pattern)]
+    split = [(kind, rx) for kind, rx in date_candidates.patterns() if scan.digits_led_rest(rx.pattern)]
     assert {kind for kind, _ in split} >= {"short_ymd", "day_only"}
     for text in [*_fixture_texts(), *_texts(), *edges]:
         for kind, rx in split:
@@ -451,3 +451,13 @@ def test_starts_of_by_table_equal_finditer() -> None:
     for text in [*_fixture_texts(), *_texts(), *edges]:
         for pattern in patterns:
             assert scan.starts_of(pattern, text) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_day_month_year_at_followed_numbers_equal_finditer() -> None:
+    rx = repair._rules().day_month_year
+    assert scan.number_followers(scan.digits_led_rest(rx.pattern) or "") == {" "}
+    edges = ["17 April 2014, 3 Mar 2020, 123 May 2019, x5 Jun 2018, 1.5 Jul 2017, 05  Aug 2016, ٣ Sep 2015"]
+    for text in [*_fixture_texts(), *_texts(), *edges, ""]:
+        assert [m.span() for m in repair.rule_matches("day_month_year", rx, text)] == [
+            m.span() for m in rx.finditer(text)
+        ]
