@@ -52,7 +52,7 @@ def _code_points(text: str) -> np.ndarray | None:
 
 
 @lru_cache(maxsize=4)
-def _bmp_code_points(text: str) -> np.ndarray | None:
+def bmp_code_points(text: str) -> np.ndarray | None:
     """The text's code points where all are in the Basic Multilingual Plane (what the tables cover),
     else None: found once per article for every table lookup."""
     codes = _code_points(text)
@@ -78,7 +78,7 @@ def digit_run_starts(text: str) -> tuple[int, ...]:
     a pattern that opens with an optional sign, then a number not preceded by a digit, begins here.
     Found by a table of re's digits over the code points: a loop over the runs' matches cost ~0.09 ms
     per article."""
-    codes = _bmp_code_points(text)
+    codes = bmp_code_points(text)
     if codes is None:  # astral digits exist, or a lone surrogate: ask re
         return _digit_run_starts(text)
     heads = _run_heads(np.take(_bmp_digits(), codes))  # take: a third faster than indexing
@@ -208,7 +208,7 @@ def starts_of(pattern: re.Pattern[str], text: str) -> list[int]:
     """Where `pattern.finditer(text)` finds its matches. A class of CJK characters is tested by re at
     ~10 ns a character (40-60 us per article); one or a run of one is read from a table instead."""
     shape = _class_shape(pattern)
-    codes = None if shape is None else _bmp_code_points(text)
+    codes = None if shape is None else bmp_code_points(text)
     if shape is None or codes is None:
         return [m.start() for m in pattern.finditer(text)]
     table, run = shape

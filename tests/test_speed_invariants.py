@@ -109,6 +109,7 @@ def test_term_matchers_find_the_same_with_outside_characters_masked() -> None:
         "ＭＳＣs uc-msc MSC",
         "帕金森病\x01\x00阿尔茨海默病",
     ]
+    edges += [edge * 12 for edge in edges] + ["MSC间充质干细胞，帕金森病" * 8]  # long enough to be masked
     for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
         assert matcher._alphabet is not None
         plain = copy.copy(matcher)
