@@ -358,4 +358,6 @@ class CueSearch:
         return any(rx.match(text, m.start()) for at, rx in self._at for m in at.finditer(text))
 
     def match(self, text: str) -> bool:
-        return any(rx.match(text) for rx in (*self._anchored, *self._anywhere, *(rx for _, rx in self._at)))
+        # At one position the whole alternation is quickest: re tests each alternative's first
+        # character there (the groups, one call each, cost ~2 us a line more).
+        return self.pattern.match(text) is not None
