@@ -462,3 +462,11 @@ def test_day_month_year_at_followed_numbers_equal_finditer() -> None:
         assert [m.span() for m in repair.rule_matches("day_month_year", rx, text)] == [
             m.span() for m in rx.finditer(text)
         ]
+
+
+def test_bare_length_starts_equal_a_try_at_every_run() -> None:
+    edges = ["3个月, 3.5个月, 12.周, 1.2.3天, -4年, 十二个月, 一年半, 半年, 5 天, ５天, 𝟝天, 3"]
+    bare = time_points.patterns()["bare"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        plain = [s for s in time_points._length_starts(text) if bare.match(text, s)]
+        assert time_points._bare_starts(text) == plain
