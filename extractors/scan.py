@@ -353,9 +353,18 @@ class CueSearch:
             self._at = [(re.compile(f"[{re.escape(firsts)}]"), re.compile("|".join(blind), flags))]
 
     def search(self, text: str) -> bool:
-        if any(rx.match(text) for rx in self._anchored) or any(rx.search(text) for rx in self._anywhere):
-            return True
-        return any(rx.match(text, m.start()) for at, rx in self._at for m in at.finditer(text))
+        # loops, not any() over generators: this runs for every short line, and most find nothing
+        for rx in self._anchored:
+            if rx.match(text):
+                return True
+        for rx in self._anywhere:
+            if rx.search(text):
+                return True
+        for at, rx in self._at:
+            for m in at.finditer(text):
+                if rx.match(text, m.start()):
+                    return True
+        return False
 
     def match(self, text: str) -> bool:
         # At one position the whole alternation is quickest: re tests each alternative's first
