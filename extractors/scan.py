@@ -188,7 +188,8 @@ def number_starts(text: str, rest: str) -> Sequence[int]:
 
 
 # One class of plain characters ([首次], \\d allowed first), or a run of one as single_first writes it.
-_CLASS_OR_RUN = re.compile(r"\[(?P<chars>(?:\\d)?[^\]\\^\-\[]+)\](?P<run>\[(?P=chars)\]\*)?")
+_CLASS_OR_RUN = re.compile(r"\[(?P<chars>(?:\\d)?(?:\\[^\w\s]|[^\]\\^\-\[])+)\](?P<run>\[(?P=chars)\]\*)?")
+_ESCAPED = re.compile(r"\\([^\w\s])")  # an escaped punctuation mark (re.escape's), read as itself
 
 
 @lru_cache(maxsize=64)  # keyed by compiled grammars, once per grammar
@@ -200,7 +201,7 @@ def _class_shape(pattern: re.Pattern[str]) -> tuple[np.ndarray, bool] | None:
         return None
     chars = m.group("chars")
     table = _bmp_digits().copy() if chars.startswith("\\d") else np.zeros(_BMP, dtype=bool)
-    table[[ord(ch) for ch in chars.removeprefix("\\d")]] = True
+    table[[ord(ch) for ch in _ESCAPED.sub(r"\1", chars.removeprefix("\\d"))]] = True
     return table, m.group("run") is not None
 
 

@@ -215,7 +215,7 @@ def full_sentence(text: str, layout: Layout, pos: int) -> tuple[int, int]:
 @lru_cache(maxsize=2)
 def _full_stops(text: str) -> tuple[int, ...]:
     """Where the text's full stops are, found once per article: a figure's sentence was ten scans of its line."""
-    return tuple(m.start() for m in _FULL_STOP_MARK.finditer(text))
+    return tuple(starts_of(_FULL_STOP_MARK, text))
 
 
 class Context:

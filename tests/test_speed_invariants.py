@@ -442,13 +442,17 @@ def test_starts_of_by_table_equal_finditer() -> None:
         endpoints._endpoint_openings(),
         date_candidates._opening_scans()["month_initial"],
         metrics._CN_FOLD,
+        layout._SENTENCE_END_MARK,
+        layout._CLAUSE_END_MARK,
+        time_points._FULL_STOP_MARK,
+        re.compile(r"[\-\]\\x]"),
         re.compile(r"[\d一]"),
         re.compile(r"[\d一][\d一]*"),
         re.compile("[a-c]"),
         re.compile("[ab]", re.I),
     ]
     assert [scan._class_shape(p) is not None for p in patterns[-3:]] == [True, False, False]
-    edges = ["一二三 四五, 二〇二五年 12 ١٢, 𝟘一, 十倍", "x\ud800一", "", "一"]
+    edges = ["一二三 四五, 二〇二五年 12 ١٢, 𝟘一, 十倍。！?;a-b]c\\x", "x\ud800一", "", "一"]
     for text in [*_fixture_texts(), *_texts(), *edges]:
         for pattern in patterns:
             assert scan.starts_of(pattern, text) == [m.start() for m in pattern.finditer(text)]
