@@ -51,7 +51,7 @@ def _code_points(text: str) -> np.ndarray | None:
         return None
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)  # the article's text and its lowered copy, and short labels between them
 def bmp_code_points(text: str) -> np.ndarray | None:
     """The text's code points where all are in the Basic Multilingual Plane (what the tables cover),
     else None: found once per article for every table lookup."""

@@ -474,3 +474,9 @@ def test_bare_length_starts_equal_a_try_at_every_run() -> None:
     for text in [*_fixture_texts(), *_texts(), *edges]:
         plain = [s for s in time_points._length_starts(text) if bare.match(text, s)]
         assert time_points._bare_starts(text) == plain
+
+
+def test_ascii_lower_by_table_equals_re() -> None:
+    edges = ["", "ABC", "aBc𝟘XY" * 20, "X\ud800Y" * 30, "ÀÉ İK ſ Z@[`{" * 10, "Z" * 70, "MSC间充质干细胞" * 9]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        assert _ascii_lower.__wrapped__(text) == re.sub("[A-Z]+", lambda m: m.group().lower(), text)
