@@ -14,6 +14,7 @@ from stemwire.extractors import (
     conditions,
     date_candidates,
     endpoints,
+    groups,
     layout,
     measures,
     metric_measure,
@@ -480,3 +481,8 @@ def test_ascii_lower_by_table_equals_re() -> None:
     edges = ["", "ABC", "aBc𝟘XY" * 20, "X\ud800Y" * 30, "ÀÉ İK ſ Z@[`{" * 10, "Z" * 70, "MSC间充质干细胞" * 9]
     for text in [*_fixture_texts(), *_texts(), *edges]:
         assert _ascii_lower.__wrapped__(text) == re.sub("[A-Z]+", lambda m: m.group().lower(), text)
+
+
+def test_denies_control_is_whether_the_alternation_finds_one() -> None:
+    for text in [*_fixture_texts(), *_texts(), "本研究没有对照组", "单臂试验", "对照组", ""]:
+        assert groups.denies_control(text) == (groups.rx("no_control").search(text) is not None)
