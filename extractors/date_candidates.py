@@ -19,8 +19,10 @@ from stemwire.extractors.numerals import NUMERAL_CHARS, parse_chinese_numeral, p
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import (
     digit_run_starts,
+    digits_led_rest,
     matches_at,
     merged,
+    number_starts,
     single_first,
     starts_of,
     with_leading_space,
@@ -139,7 +141,10 @@ def _scans() -> dict[str, re.Pattern[str]]:
 
 
 def matches(kind: str, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    starts = _starts(_opens_at(kind), text)
+    opens_at = _opens_at(kind)
+    if opens_at == "digits" and (rest := digits_led_rest(rx.pattern)) is not None:
+        return matches_at(rx, text, number_starts(text, rest))  # 5日: only numbers followed by what can follow
+    starts = _starts(opens_at, text)
     return rx.finditer(text) if starts is None else matches_at(rx, text, starts)
 
 

@@ -83,7 +83,7 @@ def find_groups(text: str, layout: Layout) -> list[Group]:
             arm: GroupArm = "control" if any(c in m.group() for c in control) else "intervention"
             found.append(Group(m.start(), m.end(), arm))
     # 没有对照组, 未设对照组: a group said not to exist is none
-    denied = [(m.start(), m.end() + 1) for m in rx("no_control").finditer(text)]
+    denied = [(m.start(), m.end() + 1) for m in rx("no_control").finditer(text)] if denies_control(text) else []
     found = [g for g in found if not any(lo <= g.start < hi for lo, hi in denied)]
     return sorted(found, key=lambda g: g.start)
 
@@ -114,6 +114,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def denies_control(text: str) -> bool:
+    """Whether a phrase denying a comparator (没有对照组) is in the text: substring tests find none faster
+    than the alternation's scan, and most articles have none."""
+    return any(word in text for word in _words()["no_control"])
+
+
 def rx(name: str) -> re.Pattern[str]:
     return _patterns()[name]
 
@@ -123,7 +129,7 @@ class Comparators:
     phrases that deny one (没有对照组): found once per article, looked up per figure."""
 
     def __init__(self, text: str, groups: list[Group]) -> None:
-        masked = rx("no_control").sub(lambda m: "\0" * len(m.group()), text)
+        masked = rx("no_control").sub(lambda m: "\0" * len(m.group()), text) if denies_control(text) else text
         named = [m.start() for m in rx("control_words").finditer(masked)]
         named += [g.start for g in groups if g.arm == "control" and masked[g.start] != "\0"]
         self.positions = sorted(named)

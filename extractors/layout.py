@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import CueSearch
+from stemwire.extractors.scan import CueSearch, starts_of
 
 LineKind = Literal["title", "dateline", "heading", "body", "reference", "boilerplate", "blank"]
 
@@ -279,7 +279,7 @@ def _teasers(stripped_lines: list[str]) -> set[int]:
 def _mark_ends(mark: re.Pattern[str], text: str) -> list[int]:
     """Where each end mark (one character, never a line break) ends: the lines cover every other
     character, so one scan of the text finds what a scan of each line would."""
-    return [m.end() for m in mark.finditer(text)]
+    return [start + 1 for start in starts_of(mark, text)]  # one character each: starts_of reads a table
 
 
 def analyse_layout(text: str) -> Layout:

@@ -19,14 +19,11 @@ from stemwire.extractors.claims import Claims
 from stemwire.extractors.endpoints import mark_endpoints
 from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
-from stemwire.extractors.measures import (
-    MeasureHit,
-    measure_for,
-)
+from stemwire.extractors.measures import MeasureHit, measure_for
 from stemwire.extractors.metric_measure import measure_of
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, starts_of
+from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, number_starts, starts_of
 from stemwire.extractors.table_columns import attribute_table_figures
 from stemwire.schemas.models import Direction, Metric, Qualifier
 
@@ -67,27 +64,33 @@ def _alternation(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _number_rests() -> dict[str, str]:
+    """The grammars that open with a number (_NUM): what follows it."""
     w = _words()
+    return {
+        "percent": rf"\s*(?:%\s*)?(?:(?:{_RANGE})\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)",
+        "points": r"\s*分(?P<rate>/月|/年|/周)?(?![钟组为成配布析子泌化别期数之])",
+        "time": rf"\s*(?P<unit>{_alternation(list(w['time_units']))})",
+        "quantity": rf"\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])",
+        "count": r"\s*(?:人|名|例|位)",
+        # 每月发作次数由14次降至3次: occurrences, counted only where the clause names a count measure
+        "events": r"\s*次(?![数])",
+    }
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
         "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
-        "percent": re.compile(
-            rf"{_NUM}\s*(?:%\s*)?(?:(?:{_RANGE})\s*(?P<num2>\d+(?:\.\d+)?)\s*)?(?P<unit>%|个百分点|百分点)"
-        ),
+        **{name: re.compile(_NUM + rest) for name, rest in _number_rests().items()},
         "tenths": re.compile(
             rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:{_RANGE})\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"
         ),
-        "points": re.compile(rf"{_NUM}\s*分(?P<rate>/月|/年|/周)?(?![钟组为成配布析子泌化别期数之])"),
         "fold": re.compile(rf"(?:{_NUM}|(?P<cn>[{_CN_TENTHS}]))\s*倍(?!数)"),
-        "time": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['time_units']))})"),
-        "quantity": re.compile(rf"{_NUM}\s*(?P<unit>{_alternation(list(w['quantity_units']))})(?![A-Za-z])"),
         "ratio": re.compile(
             rf"(?:(?<![A-Za-z])(?:OR|HR|RR)(?:\s*(?:=|:|为)|\s)|(?:{_RATIO_WORDS})\s*(?:[(（]\s*(?:OR|HR|RR)\s*[)）])?\s*(?:为|是|=|:)?)\s*{_NUM}"
         ),
-        "count": re.compile(rf"{_NUM}\s*(?:人|名|例|位)"),
-        # 每月发作次数由14次降至3次: occurrences, counted only where the clause names a count measure
-        "events": re.compile(rf"{_NUM}\s*次(?![数])"),
         # 百分之八十, 百分之七十五点五: a percentage written out in words
         "cn_percent": re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"),
         # 翻了一番 = 2 fold, 翻两番 = 4 fold
@@ -95,18 +98,19 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-_AT_NUMBERS = {"scaled_list", "percent", "points", "time", "quantity", "count", "events"}
-
-
 def _matches(name: str, text: str) -> Iterator[re.Match[str]]:
     """One grammar's matches, tried only where a match can begin (extractors/scan.py)."""
     rx = _patterns()[name]
-    if name in _AT_NUMBERS:
+    if name in _number_rests():
+        return matches_at(rx, text, number_starts(text, _number_rests()[name]))
+    if name == "scaled_list":
         return matches_at(rx, text, digit_run_starts(text))
     if name == "fold":
-        return matches_at(rx, text, merged(digit_run_starts(text), starts_of(_CN_FOLD, text)))
+        cn_folds = starts_of(_CN_FOLD, text) if "倍" in text else []  # `in` finds no 倍 faster than re
+        return matches_at(rx, text, merged(digit_run_starts(text), cn_folds))
     if name == "ratio":
-        return matches_at(rx, text, merged(letter_run_starts(text), starts_of(_RATIO_WORD, text)))
+        words = starts_of(_RATIO_WORD, text) if any(w in text for w in _RATIO_WORDS.split("|")) else []
+        return matches_at(rx, text, merged(letter_run_starts(text), words))
     return rx.finditer(text)
 
 

@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import digit_run_starts, line_starts, matches_at, starts_of
+from stemwire.extractors.scan import (
+    digit_run_starts,
+    digits_led_rest,
+    line_starts,
+    matches_at,
+    number_starts,
+    starts_of,
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,11 @@ def rule_matches(kind: str, rx: re.Pattern[str], text: str) -> list[re.Match[str
     opening = _rules().openings.get(kind)
     if opening is None:
         return list(rx.finditer(text))
-    starts = digit_run_starts(text) if isinstance(opening, str) else starts_of(opening, text)
+    if isinstance(opening, str):  # digits: only at numbers followed by what can follow, where that is known
+        rest = digits_led_rest(rx.pattern)
+        starts = digit_run_starts(text) if rest is None else number_starts(text, rest)
+    else:
+        starts = starts_of(opening, text)
     return list(matches_at(rx, text, starts))
 
 

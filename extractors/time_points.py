@@ -20,7 +20,7 @@ from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.measures import MeasureHit, measure_entries
 from stemwire.extractors.numerals import clean_number, parse_number
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import digit_run_starts, matches_at, merged, single_first, starts_of
+from stemwire.extractors.scan import digit_run_starts, matches_at, merged, number_starts, single_first, starts_of
 from stemwire.schemas.models import Metric
 
 _FULL_STOP = "。！？!?"
@@ -46,9 +46,15 @@ def alt(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def patterns() -> dict[str, re.Pattern[str]]:
+def _after_number() -> str:
+    """What follows a length's number: its unit, and 半 (一年半)."""
     units = "|".join(re.escape(u) for u in sorted(words()["time_units"], key=len, reverse=True))
-    length = rf"{_NUM}\s*(?P<u>{units})(?P<half>半)?"
+    return rf"\s*(?P<u>{units})(?P<half>半)?"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, re.Pattern[str]]:
+    length = _NUM + _after_number()
     return {
         # 术后3个月, 治疗后第6个月, 输注后1个月内
         "after": re.compile(rf"(?:{alt('after_treatment')})后\s*(?:第\s*)?{length}"),
@@ -112,6 +118,14 @@ def _length_starts(text: str) -> list[int]:
     return merged(digit_run_starts(text), starts_of(_CN_RUN, text), starts_of(_HALF, text))
 
 
+def _bare_starts(text: str) -> list[int]:
+    """Where a length matches: tried at the runs of Chinese numerals, at 半, and at the numbers followed
+    by what can follow a length's number (scan.number_starts; digits are its first alternative)."""
+    numbers = number_starts(text, _after_number())
+    bare = patterns()["bare"].match
+    return [s for s in merged(numbers, starts_of(_CN_RUN, text), starts_of(_HALF, text)) if bare(text, s)]
+
+
 def find_time_points(
     text: str, layout: Layout, claims: Claims, taken: list[tuple[int, int]], measures: list[MeasureHit]
 ) -> list[TimePoint]:
@@ -119,7 +133,7 @@ def find_time_points(
     p = patterns()
     found: dict[int, TimePoint] = {}
     # Each of these patterns opens with a length: only where one matches can they match.
-    length_starts = [s for s in _length_starts(text) if p["bare"].match(text, s)]
+    length_starts = _bare_starts(text)
 
     def matches(name: str) -> Iterator[re.Match[str]]:
         if name in _OPEN_WITH_LENGTH:
@@ -201,7 +215,7 @@ def full_sentence(text: str, layout: Layout, pos: int) -> tuple[int, int]:
 @lru_cache(maxsize=2)
 def _full_stops(text: str) -> tuple[int, ...]:
     """Where the text's full stops are, found once per article: a figure's sentence was ten scans of its line."""
-    return tuple(m.start() for m in _FULL_STOP_MARK.finditer(text))
+    return tuple(starts_of(_FULL_STOP_MARK, text))
 
 
 class Context:

@@ -13,7 +13,7 @@ from stemwire.extractors.layout import Layout
 from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.numerals import CN_NUMERAL_CHARS, parse_number
 from stemwire.extractors.resources import load_json
-from stemwire.extractors.scan import alnum_run_starts, digit_run_starts, matches_at, top_level_branches
+from stemwire.extractors.scan import alnum_run_starts, letter_run_starts, matches_at, number_starts, top_level_branches
 from stemwire.schemas.models import Trial
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
@@ -156,20 +156,25 @@ def _phase_field() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _enrollment_rests() -> dict[int, str]:
+    """What follows the number of the grammars that open with one (scan.number_starts)."""
+    units, after = "|".join(trial_words()["enrollment_units"]), "|".join(trial_words()["enrollment_after_verbs"])
+    counters, nouns = alternation("participant_counters"), alternation("participant_nouns")
+    return {2: rf"\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})", 4: rf"\s*(?:{counters})[^,;。;]{{0,10}}?(?:{nouns})"}
+
+
+@lru_cache(maxsize=1)
 def _enrollment_patterns() -> list[re.Pattern[str]]:
     w = trial_words()
     before = "|".join(sorted(w["enrollment_before"], key=len, reverse=True))
     units = "|".join(w["enrollment_units"])
-    after = "|".join(w["enrollment_after_verbs"])
     return [
         re.compile(rf"(?:{before})\s*(?:约|大约)?\s*{_ENROLL_NUM}\s*(?:{units})"),
         re.compile(r"(?<![\d.A-Za-z])[nN]\s*=\s*(?P<n>\d+)"),
-        re.compile(rf"(?<![\d./:])(?P<n>\d+)\s*(?:{units})[^,;。;]{{0,12}}?(?:{after})"),
+        re.compile(rf"(?<![\d./:])(?P<n>\d+){_enrollment_rests()[2]}"),
         re.compile(rf"[和与及](?:[^,;。;]{{1,8}})各\s*{_ENROLL_NUM}\s*(?:{units})"),
         # "为12名晚期患者植入": a participant count counts only beside the registry id (same sentence).
-        re.compile(
-            rf"(?<![\d.])(?P<n>\d+)\s*(?:{alternation('participant_counters')})[^,;。;]{{0,10}}?(?:{alternation('participant_nouns')})"
-        ),
+        re.compile(rf"(?<![\d.])(?P<n>\d+){_enrollment_rests()[_SAME_SENTENCE_ONLY]}"),
         # registry fields: 样本量：60例, 受试者例数: 120
         re.compile(
             rf"(?:{'|'.join(sorted(map(re.escape, w['enrollment_fields']), key=len, reverse=True))})\s*[:：]\s*"
@@ -180,10 +185,10 @@ def _enrollment_patterns() -> list[re.Pattern[str]]:
 
 def _enrollment_matches(i: int, rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """The grammars that open with a lookbehind run only where their match can begin (extractors/scan.py)."""
-    if i == 1:
-        return matches_at(rx, text, alnum_run_starts(text))
+    if i == 1:  # n=18: at an n that opens a run of letters
+        return matches_at(rx, text, [s for s in letter_run_starts(text) if text[s] in "nN"])
     if i in (2, _SAME_SENTENCE_ONLY):
-        return matches_at(rx, text, digit_run_starts(text))
+        return matches_at(rx, text, number_starts(text, _enrollment_rests()[i]))
     return rx.finditer(text)
 
 

@@ -14,6 +14,7 @@ from stemwire.extractors import (
     conditions,
     date_candidates,
     endpoints,
+    groups,
     layout,
     measures,
     metric_measure,
@@ -26,6 +27,7 @@ from stemwire.extractors import (
     time_points,
     trials,
 )
+from stemwire.extractors.first_chars import first_chars
 from stemwire.extractors.pipeline import build_pipeline
 from stemwire.extractors.repair import rule_matches
 from stemwire.extractors.resources import load_json
@@ -108,6 +110,7 @@ def test_term_matchers_find_the_same_with_outside_characters_masked() -> None:
         "ＭＳＣs uc-msc MSC",
         "帕金森病\x01\x00阿尔茨海默病",
     ]
+    edges += [edge * 12 for edge in edges] + ["MSC间充质干细胞，帕金森病" * 8]  # long enough to be masked
     for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
         assert matcher._alphabet is not None
         plain = copy.copy(matcher)
@@ -338,3 +341,148 @@ def test_term_matchers_equal_a_search_for_every_spelling() -> None:
     for matcher in (measures._matcher(), cells.cell_matcher(), conditions.condition_matcher()):
         for text in [*_texts()[:40], *edges]:
             assert [(h.start, h.end, h.key) for h in matcher.finditer(text)] == _term_hits_by_find(matcher, text)
+
+
+_RUN_EDGES = ["", "-5", "−12 a-3 b−", "１２３٣٤ 5 ๓", "x-\ud800 12", "𝟘𝟙 12 -3 ab", "ABC12def", "--7", "a"]
+
+
+def test_run_starts_by_table_equal_re() -> None:
+    """The code point tables find the runs re finds, on both scripts, astral digits, lone surrogates."""
+    for text in [*_fixture_texts(), *_texts(), *_RUN_EDGES]:
+        assert scan.digit_run_starts.__wrapped__(text) == scan._digit_run_starts(text)
+        assert scan.letter_run_starts.__wrapped__(text) == tuple(m.start() for m in re.finditer("[A-Za-z]+", text))
+        assert scan.alnum_run_starts.__wrapped__(text) == tuple(m.start() for m in re.finditer("[A-Za-z0-9]+", text))
+
+
+def test_digit_table_is_what_re_calls_a_digit() -> None:
+    table = scan._bmp_digits()
+    assert [c for c in range(0x10000) if table[c]] == [
+        c for c in range(0x10000) if not 0xD800 <= c < 0xE000 and re.fullmatch(r"\d", chr(c))
+    ]
+
+
+_NUMBER_EDGES = [
+    "12.5%",
+    "1.2.3分",
+    "-3.分 −4 次",
+    "7.",
+    ".5人",
+    "3-4%",
+    "12 %",
+    "９９%",
+    "x𝟗 %12",
+    "5\ud800名",
+    "-",
+    "12",
+]
+
+
+def test_number_starts_keep_every_match() -> None:
+    """Grammars opening with a number tried only where its longest number is followed by what the
+    grammar's rest can begin with find every match a try at each digit run finds."""
+    rests = metrics._number_rests()
+    assert all(scan.number_followers(rest) for rest in rests.values())  # each has the shortcut
+    for text in [*_fixture_texts(), *_texts(), *_NUMBER_EDGES, *(" ".join(_NUMBER_EDGES),)]:
+        for name, rest in rests.items():
+            rx = metrics._patterns()[name]
+            plain = [m.span() for m in matches_at(rx, text, scan._digit_run_starts(text))]
+            assert [m.span() for m in matches_at(rx, text, scan.number_starts(text, rest))] == plain
+
+
+@pytest.mark.parametrize(
+    ("source", "chars"),
+    [
+        (r"\s*分(?P<rate>/月)?", None),  # \s: all of re's whitespace, checked below
+        (r"(?:人|名|例)", "人名例"),
+        (r"[a-c]x|y?z", "abcyz"),
+        (r"(?=q)w", "w"),
+        (r"x?", None),  # can match nothing
+        (r"(?i)a", None),
+        (r"[^a]", None),
+        (r"\d", None),
+        (r".", None),
+    ],
+)
+def test_first_chars(source: str, chars: str | None) -> None:
+    found = first_chars(source)
+    if source.startswith(r"\s"):
+        assert found == {"分"} | {ch for ch in _EVERY_CHAR if re.fullmatch(r"\s", ch)}
+    else:
+        assert found == (None if chars is None else frozenset(chars))
+    if found is not None:  # every match begins with one of them
+        for text in _fixture_texts()[:4]:
+            assert all(m.group()[:1] in found for m in re.finditer(source, text) if m.group())
+
+
+def test_enrollment_grammars_at_their_starts_equal_finditer() -> None:
+    """n=18 tried at letter runs that open with n, the counts at numbers followed by what can follow."""
+    edges = ["n=18, N = 24, an=5, 3n=4, xN=2", "30例患者完成, 30.5例患者完成, 12名受试者, -3名患者, 7例", "n=", "12"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for i, rx in enumerate(trials._enrollment_patterns()):
+            if i in (1, 2, trials._SAME_SENTENCE_ONLY):
+                assert [m.span() for m in trials._enrollment_matches(i, rx, text)] == [
+                    m.span() for m in rx.finditer(text)
+                ]
+
+
+def test_digit_led_dates_at_followed_numbers_equal_finditer() -> None:
+    edges = ["5日, 12.5日, 3 日, 123日, -4日, 05年3月, 1.05年3月, 19年 4 月 8 日, 日, 5", "８日；２０年１月"]
+    split = [(kind, rx) for kind, rx in date_candidates.patterns() if scan.digits_led_rest(rx.pattern)]
+    assert {kind for kind, _ in split} >= {"short_ymd", "day_only"}
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for kind, rx in split:
+            assert [m.span() for m in date_candidates.matches(kind, rx, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_starts_of_by_table_equal_finditer() -> None:
+    """A class of plain characters, or a run of one, read from a table finds what re finds."""
+    patterns = [
+        time_points._CN_RUN,
+        date_candidates._NUMERAL_RUN,
+        *date_candidates._scan_runs().values(),
+        endpoints._endpoint_openings(),
+        date_candidates._opening_scans()["month_initial"],
+        metrics._CN_FOLD,
+        layout._SENTENCE_END_MARK,
+        layout._CLAUSE_END_MARK,
+        time_points._FULL_STOP_MARK,
+        re.compile(r"[\-\]\\x]"),
+        re.compile(r"[\d一]"),
+        re.compile(r"[\d一][\d一]*"),
+        re.compile("[a-c]"),
+        re.compile("[ab]", re.I),
+    ]
+    assert [scan._class_shape(p) is not None for p in patterns[-3:]] == [True, False, False]
+    edges = ["一二三 四五, 二〇二五年 12 ١٢, 𝟘一, 十倍。！?;a-b]c\\x", "x\ud800一", "", "一"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        for pattern in patterns:
+            assert scan.starts_of(pattern, text) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_day_month_year_at_followed_numbers_equal_finditer() -> None:
+    rx = repair._rules().day_month_year
+    assert scan.number_followers(scan.digits_led_rest(rx.pattern) or "") == {" "}
+    edges = ["17 April 2014, 3 Mar 2020, 123 May 2019, x5 Jun 2018, 1.5 Jul 2017, 05  Aug 2016, ٣ Sep 2015"]
+    for text in [*_fixture_texts(), *_texts(), *edges, ""]:
+        assert [m.span() for m in repair.rule_matches("day_month_year", rx, text)] == [
+            m.span() for m in rx.finditer(text)
+        ]
+
+
+def test_bare_length_starts_equal_a_try_at_every_run() -> None:
+    edges = ["3个月, 3.5个月, 12.周, 1.2.3天, -4年, 十二个月, 一年半, 半年, 5 天, ５天, 𝟝天, 3"]
+    bare = time_points.patterns()["bare"]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        plain = [s for s in time_points._length_starts(text) if bare.match(text, s)]
+        assert time_points._bare_starts(text) == plain
+
+
+def test_ascii_lower_by_table_equals_re() -> None:
+    edges = ["", "ABC", "aBc𝟘XY" * 20, "X\ud800Y" * 30, "ÀÉ İK ſ Z@[`{" * 10, "Z" * 70, "MSC间充质干细胞" * 9]
+    for text in [*_fixture_texts(), *_texts(), *edges]:
+        assert _ascii_lower.__wrapped__(text) == re.sub("[A-Z]+", lambda m: m.group().lower(), text)
+
+
+def test_denies_control_is_whether_the_alternation_finds_one() -> None:
+    for text in [*_fixture_texts(), *_texts(), "本研究没有对照组", "单臂试验", "对照组", ""]:
+        assert groups.denies_control(text) == (groups.rx("no_control").search(text) is not None)
