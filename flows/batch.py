@@ -97,7 +97,7 @@ def process_batch(
             publish_article(outcome, out_dir, base_iri, store_graphs)
         except OSError as exc:  # disk full, read-only folder...: this article fails, the batch goes on
             outcome.error = f"its outputs could not be written ({exc.strerror or exc})"
-            outcome.fact_counts, outcome.graph = {}, ""
+            outcome.fact_counts, outcome.graph, outcome.graph_sha256, outcome.graph_stat = {}, "", "", ""
             with contextlib.suppress(OSError):
                 _record_outcome(outcome, OutputLayout(out_dir))
         outcome.record, outcome.converted = None, ""

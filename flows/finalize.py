@@ -25,6 +25,7 @@ from stemwire.flows.publish.report_page import article_page
 from stemwire.flows.publish.tables import layout as table_layout
 from stemwire.flows.publish.tables import table_fragment, write_tables
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri, context_document, vocabulary_document
+from stemwire.flows.store.documents import GRAPH_FORMAT
 from stemwire.flows.store.update import update_store
 from stemwire.schemas.families import names
 
@@ -122,6 +123,13 @@ def write_report(out_dir: Path, manifest: Manifest, changed: set[str] | None = N
     return layout.report_index
 
 
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def derived_outputs_present(out_dir: Path, store: bool = True) -> bool:
     """Whether everything a run derives from all articles is on disk (a deleted one is rebuilt) and,
     when the run keeps the store, whether the store is in step and pushed."""
@@ -133,6 +141,8 @@ def derived_outputs_present(out_dir: Path, store: bool = True) -> bool:
     if store:
         needed.append(layout.store_dir)
         if layout.store_push_pending.exists() or layout.store_behind.exists():
+            return False
+        if _text(layout.store_format) != GRAPH_FORMAT:  # made by other rules: reconciled again
             return False
     return all(path.exists() for path in needed)
 

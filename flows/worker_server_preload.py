@@ -9,7 +9,15 @@ import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 import contextlib  # noqa: E402
+import ctypes  # noqa: E402
 import gc  # noqa: E402
+import sys  # noqa: E402
+
+# The server notices its run's end only once loaded: a run killed (or done) sooner ends it by a
+# parent-death signal (Linux; the workers it forks do not inherit it).
+if sys.platform.startswith("linux"):
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 with contextlib.suppress(Exception):
     import prefect.task_engine

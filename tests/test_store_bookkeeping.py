@@ -185,7 +185,21 @@ def test_graphs_made_by_other_rules_are_loaded_again_and_announced_as_updates(tm
     }
     sync = reconcile(store, wanted)
     assert sorted(sync.loaded) == sorted(wanted) and books.store_format(store) == GRAPH_FORMAT
-    assert {kind for kind, _ in books.pending_changes(store).values()} <= {"Update"}
+    changes = books.pending_changes(store)
+    assert set(changes) == set(wanted) and {kind for kind, _ in changes.values()} == {"Update"}
     assert reconcile(store, wanted).unchanged == len(wanted)  # in step again: nothing more is loaded
     del store
+    assert_store_matches(out)
+
+
+def test_a_run_with_nothing_new_still_reloads_a_store_made_by_other_rules(tmp_path: Path) -> None:
+    raw, out, layout = _published(tmp_path, 2)
+    store = ox.Store(str(layout.store_dir))
+    books.set_store_format(store, "1")  # as an older stemwire left it
+    del store
+    layout.store_format.write_text("1\n", encoding="utf-8")
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    assert books.store_format(ox.Store.read_only(str(layout.store_dir))) == GRAPH_FORMAT
+    assert layout.store_format.read_text(encoding="utf-8").strip() == GRAPH_FORMAT
+    assert _last_page(layout) == sorted(("Update", p.stem) for p in layout.jsonld_dir.glob("*.jsonld"))
     assert_store_matches(out)

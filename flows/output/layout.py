@@ -145,6 +145,12 @@ class OutputLayout:
         return self.state_dir / "store-push-pending"
 
     @property
+    def store_format(self) -> Path:
+        """Which rules made the store's graphs, as the last run that reconciled it left them (a run
+        with nothing new still reconciles a store made by other rules)."""
+        return self.state_dir / "store-format"
+
+    @property
     def store_behind(self) -> Path:
         """Present while the store, the trial views and the changes feed lag the published files
         (a run with --no-store published after the last run that kept them)."""

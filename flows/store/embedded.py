@@ -14,6 +14,7 @@ import ctypes
 import hashlib
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,7 +36,12 @@ def _return_freed_memory() -> None:
     the rest of the run."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to trim
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            _libc().malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL("libc.so.6")
 
 
 @dataclass(frozen=True)
@@ -78,10 +84,12 @@ class GraphLoader:
         if not sha or self.stale:
             return False
         stat = prepared.stat if prepared else file_stat(path)
+        if prepared is None and old_stat == stat:
+            return True
+        if sha != (prepared.sha256 if prepared else file_sha256(path)):  # a worker's hash is in hand
+            return False
         if old_stat == stat:
             return True
-        if sha != (prepared.sha256 if prepared else file_sha256(path)):
-            return False
         # Touched, not changed: only the record's stat is refreshed.
         books.forget_graph(self.store, iri)
         self.store.extend(books.record(iri, sha, stat))
@@ -137,10 +145,10 @@ class GraphLoader:
         if labelled:
             store.bulk_load(b"".join(labelled), format=ox.RdfFormat.N_QUADS)
         store.flush()
-        _return_freed_memory()
         books.clear_pending(store, known)
         store.extend(records)  # the records last: see flows/store/bookkeeping.py
         store.flush()
+        _return_freed_memory()
         self.held.update(iri for iri, _, _ in chunk)
         self.sync.loaded += [iri for iri, _, _ in chunk]
 

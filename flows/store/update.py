@@ -13,6 +13,7 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.output.manifest import Entry
 from stemwire.flows.publish.vocabulary import article_iri
 from stemwire.flows.store.changes import append_changes
+from stemwire.flows.store.documents import GRAPH_FORMAT
 from stemwire.flows.store.embedded import reconcile
 from stemwire.flows.store.push import GRAPH_STORE_ENV, push_store
 from stemwire.flows.store.query import EndpointError
@@ -47,5 +48,6 @@ def update_store(
     append_changes(layout.changes_dir, base_iri.rstrip("/"), store, seen, now)
     del store  # releases the database's lock for the views' reader
     write_trial_views(layout.store_dir, layout.trials_dir, layout.trial_summary, seen)
+    write_text_atomic(layout.store_format, GRAPH_FORMAT + "\n")
     url = endpoint or os.environ.get(GRAPH_STORE_ENV, "")
     return _push(layout, url) if url else []
