@@ -50,8 +50,9 @@ def file_stat(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def has_blank_node_labels(data: bytes) -> bool:
-    return b'"_:' in data
+def has_blank_node_labels(data: bytes | str) -> bool:
+    """Whether JSON text names a blank node (a string value opening with "_:")."""
+    return b'"_:' in data if isinstance(data, bytes) else '"_:' in data
 
 
 def graph_body(document: dict[str, Any]) -> str | None:
@@ -62,7 +63,7 @@ def graph_body(document: dict[str, Any]) -> str | None:
         return None
     body = {k: v for k, v in store_document(document).items() if k != "@context"}
     text = json.dumps(body, ensure_ascii=False)
-    return None if has_blank_node_labels(text.encode("utf-8")) else text
+    return None if has_blank_node_labels(text) else text
 
 
 @lru_cache(maxsize=1)
