@@ -5,7 +5,9 @@ has not yet announced (Create, Update or Delete, with the hash it concerns).
 The record is removed before its graph is touched and written only after the graph is flushed in
 full, so "recorded" always means "complete". The pending change is written with the record and
 cleared only after the feed's page is on disk, so a run killed at any point announces every change
-at least once (flows/store/changes.py).
+at least once (flows/store/changes.py). Whatever removes a graph's record or its pending change
+writes what replaces them in the same transaction (replace()): a kill between the two would leave a
+graph neither recorded nor pending, which the next run would announce as new, or not at all.
 """
 
 from __future__ import annotations
@@ -52,21 +54,42 @@ def pending_changes(store: ox.Store) -> dict[str, tuple[str, str]]:
     return {row["g"].value: (row["kind"].value, row["sha"].value) for row in rows}
 
 
-def _remove(store: ox.Store, iri: str, predicates: tuple[ox.NamedNode, ...]) -> None:
-    graph = ox.NamedNode(iri)
-    for predicate in predicates:
-        for quad in list(store.quads_for_pattern(graph, predicate, None, BOOKKEEPING)):
-            store.remove(quad)
+# What a graph's record and its pending change are made of (what was pushed of it, flows/store/push.py,
+# is neither).
+RECORD = (SHA256, FILE_STAT)
+CHANGE = (PENDING, PENDING_SHA256)
+
+
+def replace(
+    store: ox.Store, iris: list[str], predicates: tuple[ox.NamedNode, ...], quads: list[ox.Quad] | None = None
+) -> None:
+    """Remove what the bookkeeping graph says of each graph of `iris` through `predicates`, and add
+    `quads` (bookkeeping quads), in one transaction: one SPARQL update, which Oxigraph applies in
+    full or not at all."""
+    operations = []
+    if iris and predicates:
+        graphs = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+        kinds = " ".join(map(str, predicates))
+        operations.append(
+            f"DELETE {{ GRAPH {BOOKKEEPING} {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ {graphs} }} "
+            f"VALUES ?p {{ {kinds} }} GRAPH {BOOKKEEPING} {{ ?g ?p ?o }} }}"
+        )
+    if quads:
+        if any(quad.graph_name != BOOKKEEPING for quad in quads):
+            raise ValueError("replace() writes bookkeeping quads only")
+        triples = " ".join(f"{quad.subject} {quad.predicate} {quad.object} ." for quad in quads)
+        operations.append(f"INSERT DATA {{ GRAPH {BOOKKEEPING} {{ {triples} }} }}")
+    if operations:
+        store.update(" ;\n".join(operations))
 
 
 def forget_graph(store: ox.Store, iri: str) -> None:
-    """Remove the graph's record (its pending change, and what was pushed of it, flows/store/push.py, are kept)."""
-    _remove(store, iri, (SHA256, FILE_STAT))
+    """Remove the graph's record (its pending change is kept)."""
+    replace(store, [iri], RECORD)
 
 
 def clear_pending(store: ox.Store, iris: list[str]) -> None:
-    for iri in iris:
-        _remove(store, iri, (PENDING, PENDING_SHA256))
+    replace(store, iris, CHANGE)
 
 
 def record(iri: str, sha: str, stat: str) -> list[ox.Quad]:

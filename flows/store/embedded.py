@@ -91,8 +91,7 @@ class GraphLoader:
         if old_stat == stat:
             return True
         # Touched, not changed: only the record's stat is refreshed.
-        books.forget_graph(self.store, iri)
-        self.store.extend(books.record(iri, sha, stat))
+        books.replace(self.store, [iri], books.RECORD, books.record(iri, sha, stat))
         self.recorded[iri] = (sha, stat)
         return True
 
@@ -115,11 +114,13 @@ class GraphLoader:
         known = [iri for iri, _, _ in chunk if iri in self.recorded or iri in self.waiting or iri in self.held]
         for iri, _, _ in chunk:
             kinds[iri] = books.change_on_load(iri, self.recorded, self.waiting)
+        # Each known graph's record gives way to its pending change before the graph is touched.
+        reloading: list[ox.Quad] = []
         for iri in known:
-            books.forget_graph(store, iri)
-            books.clear_pending(store, [iri])
             old_sha = self.recorded.pop(iri, ("", ""))[0] or self.waiting.get(iri, ("", ""))[1]
-            store.extend(books.pending(iri, kinds[iri], old_sha))
+            reloading += books.pending(iri, kinds[iri], old_sha)
+        books.replace(store, known, books.RECORD + books.CHANGE, reloading)
+        for iri in known:
             if iri in self.held:
                 store.remove_graph(ox.NamedNode(iri))
         if known:
@@ -145,8 +146,7 @@ class GraphLoader:
         if labelled:
             store.bulk_load(b"".join(labelled), format=ox.RdfFormat.N_QUADS)
         store.flush()
-        books.clear_pending(store, known)
-        store.extend(records)  # the records last: see flows/store/bookkeeping.py
+        books.replace(store, known, books.CHANGE, records)  # the records last: see flows/store/bookkeeping.py
         store.flush()
         _return_freed_memory()
         self.held.update(iri for iri, _, _ in chunk)
@@ -158,19 +158,22 @@ class GraphLoader:
         self.flush()
         store = self.store
         waiting = {iri for iri, (kind, _) in self.waiting.items() if kind != "Delete"}
-        for iri in sorted((self.held | set(self.recorded) | waiting) - wanted):
+        gone = sorted((self.held | set(self.recorded) | waiting) - wanted)
+        deletions: list[ox.Quad] = []
+        for iri in gone:
             kind, old_sha = self.waiting.get(iri, ("", ""))
             sha = self.recorded.pop(iri, ("", ""))[0] or old_sha
-            books.forget_graph(store, iri)
-            books.clear_pending(store, [iri])
-            if iri in self.held:
-                store.remove_graph(ox.NamedNode(iri))
             if sha and kind != "Create":  # a graph never announced is withdrawn silently
-                store.extend(books.pending(iri, "Delete", sha))
+                deletions += books.pending(iri, "Delete", sha)
                 self.waiting[iri] = ("Delete", sha)
                 self.sync.dropped.append(iri)
             else:
                 self.waiting.pop(iri, None)
+        # The withdrawal is pending before the graph goes (a kill between the two drops it again).
+        books.replace(store, gone, books.RECORD + books.CHANGE, deletions)
+        for iri in gone:
+            if iri in self.held:
+                store.remove_graph(ox.NamedNode(iri))
         self.held &= wanted
         store.flush()
 
