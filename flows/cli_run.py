@@ -71,7 +71,7 @@ def run_flow_command(
         _stop_on_terminate()
         quiet_output_errors()
         try:
-            with terminal_display(quiet=not progress):
+            with terminal_display(quiet=not progress), server.flow_settings():
                 summary = flow_to_run(
                     raw_dir=raw,
                     out_dir=out,

@@ -44,6 +44,7 @@ def test_server_answers_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
             assert response.status == 200
         assert server.process is not None
         pid = server.process.pid
+        _a_flow_run_here_sends_no_heartbeats(server)
     assert _alive(pid)  # it lives until the process exits (Prefect's exit handlers still use it) ...
     server.stop()  # ... or until stopped
     server.stop()
@@ -51,11 +52,30 @@ def test_server_answers_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _wait_gone(pid, 5)
 
 
+def _a_flow_run_here_sends_no_heartbeats(server: RunApiServer) -> None:
+    """The run's own server ends with the run: its flow runs send no heartbeats (and do not wait for
+    the heartbeat thread when they end)."""
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    @flow
+    def heartbeat_setting() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    with server.flow_settings():
+        assert heartbeat_setting() is None
+    assert get_current_settings().flows.heartbeat_frequency is not None  # only while the run lasts
+
+
 def test_a_named_server_is_used_and_nothing_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     with RunApiServer() as server:
         assert server.ready() == "http://127.0.0.1:9/api"
         assert server.process is None
+        from prefect.settings import get_current_settings
+
+        with server.flow_settings():  # a lasting server may watch for crashed runs: heartbeats stay
+            assert get_current_settings().flows.heartbeat_frequency is not None
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
 
 

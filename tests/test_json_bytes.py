@@ -17,7 +17,8 @@ from stemwire.flows.output.files import dump_json, json_bytes, plain_json, write
 
 
 def _same(data: object) -> None:
-    assert json_bytes(data, compact=True) == dump_json(data, compact=True).encode("utf-8")
+    for compact in (True, False):
+        assert json_bytes(data, compact=compact) == dump_json(data, compact=compact).encode("utf-8")
 
 
 def test_every_character_is_written_alike() -> None:
@@ -58,13 +59,14 @@ def test_what_orjson_refuses_is_written_by_json() -> None:
         node.append([])
         node = node[0]  # type: ignore[assignment]
     _same(deep)
-    with pytest.raises(UnicodeEncodeError):
-        json_bytes({"lone": "\ud800"}, compact=True)
+    for compact in (True, False):
+        with pytest.raises(UnicodeEncodeError):
+            json_bytes({"lone": "\ud800"}, compact=compact)
 
 
 def test_indented_json_is_json_dumps() -> None:
-    data = {"b": [1, 2.5, {"c": None}], "a": "中文"}
-    assert json_bytes(data) == dump_json(data).encode("utf-8")
+    for data in ({"b": [1, 2.5, {"c": None}], "a": "中文"}, {}, [], {"a": {}, "b": [[]], "c": [{}]}, [1e-5, 2e20]):
+        _same(data)
 
 
 def test_writes_make_the_folder_follow_the_umask_and_leave_no_temporary(tmp_path: Path) -> None:
@@ -106,3 +108,5 @@ def test_what_articles_publish_beside_the_record_is_plain() -> None:
         dump_json(deep, compact=True)
     with pytest.raises(RecursionError):  # as json.dumps does, not a check of its own
         json_bytes(deep, compact=True)
+    with pytest.raises(RecursionError):
+        json_bytes(deep)

@@ -110,21 +110,22 @@ def plain_json(node: Any) -> bool:
 
 
 _ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+_ORJSON_INDENTED = _ORJSON_OPTIONS | orjson.OPT_INDENT_2  # json.dumps's indent=2: the same separators
 
 
 def json_bytes(data: Any, compact: bool = False, plain: bool | None = None) -> bytes:
-    """dump_json's text as UTF-8. Compact JSON whose floats are plain is written by orjson: the same
-    bytes (tests/test_json_bytes.py), one seventh of the time. `plain`: the caller's own plain_json
-    verdict on `data`, when it has one; anything orjson refuses (ints beyond 64 bits, keys that are not
-    strings, lone surrogates) is left to json.dumps."""
-    if compact and plain is None:
+    """dump_json's text as UTF-8. JSON whose floats are plain is written by orjson, compact or
+    indented: the same bytes (tests/test_json_bytes.py), a fraction of the time. `plain`: the caller's
+    own plain_json verdict on `data`, when it has one; anything orjson refuses (ints beyond 64 bits,
+    keys that are not strings, lone surrogates, nesting deeper than 255) is left to json.dumps."""
+    if plain is None:
         try:
             plain = plain_json(data)
         except RecursionError:  # nested deeper than this check goes: json.dumps decides
             plain = False
-    if compact and plain:
+    if plain:
         try:
-            return orjson.dumps(data, option=_ORJSON_OPTIONS)
+            return orjson.dumps(data, option=_ORJSON_OPTIONS if compact else _ORJSON_INDENTED)
         except TypeError:  # orjson.JSONEncodeError
             pass
     return dump_json(data, compact).encode("utf-8")

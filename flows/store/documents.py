@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from stemwire.flows.publish.vocabulary import inline_context
 
 # Raised whenever what the store holds of a document changes: every graph is then loaded again.
@@ -62,7 +64,12 @@ def graph_body(document: dict[str, Any]) -> str | None:
     if document.get("@context") != inline_context():
         return None
     body = {k: v for k, v in store_document(document).items() if k != "@context"}
-    text = json.dumps(body, ensure_ascii=False)
+    # Only Oxigraph reads this text, so orjson's spelling of a number (1e-5 for 1e-05) is as good as
+    # json.dumps's; what orjson refuses (an int beyond 64 bits) is left to json.dumps.
+    try:
+        text = orjson.dumps(body).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        text = json.dumps(body, ensure_ascii=False)
     return None if has_blank_node_labels(text) else text
 
 
