@@ -17,7 +17,7 @@ from stemwire.flows.output.layout import OutputLayout
 from stemwire.flows.publish.vocabulary import DEFAULT_BASE_IRI, article_iri
 from stemwire.flows.quality.synthetic import write_corpus
 from stemwire.flows.run_flow import stemwire_run
-from stemwire.flows.store.bookkeeping import forget_graph, recorded_graphs
+from stemwire.flows.store.bookkeeping import RECORD, recorded_graphs, replace
 from stemwire.flows.store.embedded import sync_store
 from tests.store_helpers import assert_store_matches
 
@@ -54,7 +54,7 @@ def test_a_half_loaded_graph_is_cleared_and_reloaded(tmp_path: Path) -> None:
     store = ox.Store(str(layout.store_dir))
     junk = ox.NamedNode("https://example.org/left-by-a-killed-run")
     # As a run killed while reloading the victim leaves it: record forgotten, graph partly loaded...
-    forget_graph(store, victim)
+    replace(store, [victim], RECORD)
     store.remove_graph(ox.NamedNode(victim))
     store.add(ox.Quad(junk, junk, junk, ox.NamedNode(victim)))
     store.add(ox.Quad(junk, junk, junk, junk))  # ...and a graph no article owns any more

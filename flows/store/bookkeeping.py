@@ -83,11 +83,6 @@ def replace(
         store.update(" ;\n".join(operations))
 
 
-def forget_graph(store: ox.Store, iri: str) -> None:
-    """Remove the graph's record (its pending change is kept)."""
-    replace(store, [iri], RECORD)
-
-
 def clear_pending(store: ox.Store, iris: list[str]) -> None:
     replace(store, iris, CHANGE)
 
