@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from stemwire.flows.output.files import dump_json, json_bytes, plain_json, write_json_atomic, write_text_atomic
+from stemwire.flows.output.files import (
+    dump_json,
+    json_bytes,
+    plain_json,
+    replace_if_changed,
+    write_json_atomic,
+    write_text_atomic,
+)
 
 
 def _same(data: object) -> None:
@@ -110,3 +117,13 @@ def test_what_articles_publish_beside_the_record_is_plain() -> None:
         json_bytes(deep, compact=True)
     with pytest.raises(RecursionError):
         json_bytes(deep)
+
+
+def test_replace_if_changed_writes_only_new_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "view.json"
+    assert replace_if_changed(path, b"[1]\n", durable=False)  # missing: written
+    stamp = path.stat().st_ino, path.stat().st_mtime_ns
+    assert not replace_if_changed(path, b"[1]\n", durable=False)
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == stamp
+    assert replace_if_changed(path, b"[2]\n", durable=False)  # same size, other bytes
+    assert path.read_bytes() == b"[2]\n" and list(tmp_path.iterdir()) == [path]

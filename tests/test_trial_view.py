@@ -53,3 +53,31 @@ def test_the_trial_pair_lists_both_enrollments_with_their_articles_and_flags_the
     second.unlink()
     stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
     assert {r["articles"] for r in _summary(out).values()} == {FIRST}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def test_a_view_is_rewritten_only_when_what_it_says_changes(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(FIXTURES / "trial_pair", raw)
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    layout = OutputLayout(out)
+    view = layout.trials_dir / "NCT05123456.jsonld"
+    before = _stamp(view), _stamp(layout.trial_summary)
+    # A new article about another trial: its view is made and the table grows; this view is left as it is.
+    (raw / "eye-trial.txt").write_text(
+        "视网膜干细胞试验启动\n\n2025年6月1日，一项使用诱导多能干细胞治疗黄斑变性的1期临床试验（NCT06234567）宣布启动。\n",
+        encoding="utf-8",
+    )
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    assert (layout.trials_dir / "NCT06234567.jsonld").is_file()
+    assert _stamp(view) == before[0] and _stamp(layout.trial_summary) != before[1]
+    # An edit of this trial's enrollment: its view is written again, and says the new value.
+    second = raw / "knee-trial-second.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("20名", "18名"), encoding="utf-8")
+    stemwire_run(raw_dir=raw, out_dir=out, settle_seconds=0)
+    assert _stamp(view) != before[0]
+    assert '"20"' not in view.read_text(encoding="utf-8")

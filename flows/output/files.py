@@ -148,6 +148,18 @@ def write_bytes_atomic(path: Path, content: bytes, durable: bool = True) -> None
         raise
 
 
+def replace_if_changed(path: Path, content: bytes, durable: bool = True) -> bool:
+    """write_bytes_atomic unless the file already holds these very bytes (then it is left as it is,
+    its time untouched, so a consumer watching the folder sees only what changed); whether it wrote."""
+    try:
+        if path.stat().st_size == len(content) and path.read_bytes() == content:
+            return False
+    except OSError:  # missing or unreadable: written anew
+        pass
+    write_bytes_atomic(path, content, durable=durable)
+    return True
+
+
 def write_text_atomic(path: Path, content: str, encoding: str = "utf-8", durable: bool = True) -> None:
     # Encoded before any file is made: text that cannot be encoded leaves nothing behind.
     write_bytes_atomic(path, content.encode(encoding), durable=durable)

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from stemwire.flows.output.files import write_json_atomic, write_text_atomic
+from stemwire.flows.output.files import json_bytes, replace_if_changed
 from stemwire.flows.publish.tables import cell
 from stemwire.flows.publish.vocabulary import SW
 from stemwire.flows.store.query import query_store
@@ -106,14 +106,15 @@ def _file_name(registry_id: str) -> str:
 
 
 def write_trial_views(store_dir: Path, trials_dir: Path, summary_csv: Path, seen: dict[str, str]) -> int:
-    """Write every trial's view and the summary table; remove views of trials no article reports."""
+    """Write every trial's view and the summary table; remove views of trials no article reports.
+    A view (or the table) whose bytes are those on disk is not rewritten."""
     views = trial_views(store_dir, seen)
     trials_dir.mkdir(parents=True, exist_ok=True)
     kept = set()
     for view in views:
         path = trials_dir / _file_name(view.registry_id)
         kept.add(path.name)
-        write_json_atomic(path, view_document(view), durable=False)
+        replace_if_changed(path, json_bytes(view_document(view)), durable=False)
     for path in trials_dir.glob("*.jsonld"):
         if path.name not in kept:
             path.unlink()
@@ -121,5 +122,5 @@ def write_trial_views(store_dir: Path, trials_dir: Path, summary_csv: Path, seen
     writer = csv.writer(buffer)  # RFC 4180 (CRLF), as the other tables
     writer.writerow(SUMMARY_COLUMNS)
     writer.writerows(summary_rows(views))
-    write_text_atomic(summary_csv, buffer.getvalue(), durable=False)
+    replace_if_changed(summary_csv, buffer.getvalue().encode("utf-8"), durable=False)
     return len(views)
