@@ -25,6 +25,7 @@ from stemwire.extractors.numerals import clean_number, parse_exponent, parse_num
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, number_starts, starts_of
 from stemwire.extractors.table_columns import attribute_table_figures
+from stemwire.extractors.time_outcomes import TimeOutcomes
 from stemwire.schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
@@ -220,7 +221,7 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
     for m in _matches("ratio", text):
         if usable(m.start("num"), m.end("num")):
             found.append(_Value(m.start("num"), m.end("num"), float(m.group("num")), None))
-    time_measures = {id(h) for h in measures if h.entry.kind in ("time", "state")}
+    outcomes = TimeOutcomes(text, layout, measures)
     for m in _matches("time", text):
         start = m.start("num")
         if not layout.is_content(start) or claims.overlaps(start, m.end("num")):
@@ -230,12 +231,10 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         if lead.endswith(("第", "后")):
             continue  # 降至术后第12个月的3次: the time of the value, not the value
         changed = _last_verb(lead) in ("increase", "decrease")
-        reported = any(id(h) in time_measures for h in measures if c_lo <= h.start < start) and re.search(
-            r"(?:为|是|达|约)\s*$", lead
-        )
         # A follow-up length (中位随访时间为18.6个月) is a duration of the study, not an outcome.
         follow_up = any(w in text[c_lo:start] for w in lexicon.words("follow_up_words"))
-        if (changed or reported) and not follow_up:
+        if (changed or outcomes.reported(start, c_lo, lead)) and not follow_up:
+            outcomes.taken(start)
             # Also a duration: the span stays free for the duration grammar.
             found.append(
                 _Value(start, m.end(), float(m.group("num")), w["time_units"][m.group("unit")], claims_span=False)

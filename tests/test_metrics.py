@@ -130,3 +130,36 @@ def _as_written(text: str, simplified: str) -> str:
     analysis = to_analysis_text(text)
     i = analysis.text.find(simplified)
     return analysis.original[i : i + len(simplified)]
+
+
+def timed_outcomes(text: str) -> list[tuple]:
+    return [(m.value, m.unit, m.measure_key, m.arm) for m in facts_of("标题\n" + text)["metrics"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the other group's value, in a later clause that names only the group
+        (
+            "接受细胞治疗的一组中位总生存期为13.6个月，对照组为8.9个月。",
+            [(13.6, "months", "os_time", "intervention"), (8.9, "months", "os_time", "control")],
+        ),
+        (
+            "治疗组中位无进展生存期达到6.2个月，而安慰剂组仅为3.1个月。",
+            [(6.2, "months", "pfs", "intervention"), (3.1, "months", "pfs", "control")],
+        ),
+        # the value right after its measure, with no copula between
+        (
+            "治疗组中位无进展生存期7.4个月，标准治疗组4.0个月。",
+            [(7.4, "months", "pfs", "intervention"), (4.0, "months", "pfs", "control")],
+        ),
+        # a group's time that is no outcome stays a duration: follow-up, treatment length
+        ("治疗组的中位随访时间为20个月，对照组为19个月。", []),
+        ("患者接受了为期6个月的治疗，对照组为3个月。", []),
+        # the outcome was reported in another sentence: nothing links the group's time to it
+        ("中位总生存期为15个月。对照组为9个月。", [(15, "months", "os_time", None)]),
+    ],
+)
+def test_a_time_outcome_of_two_groups(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        assert timed_outcomes(text) == expected
