@@ -2,7 +2,8 @@
 
 Grammars for scores (提升12.1分), percentages (下降了37%, 约六成), folds (5倍以上), cell doses
 (1×10^6个细胞/公斤, 2000万个细胞, 1亿个), ratios (OR=0.18), times that report an outcome
-(缩短到4秒, 中位数为54天), quantities with units (27米, 7.2 mmol/L) and responder counts.
+(缩短到4秒, 中位数为54天), quantities with units (27米, 7.2 mmol/L) and responder counts; whether a
+time or a count of people is an outcome at all is read by outcome_context.py.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from stemwire.extractors.lexicon import alternation
 from stemwire.extractors.measures import MeasureHit, measure_for
 from stemwire.extractors.metric_measure import measure_of
 from stemwire.extractors.numerals import clean_number, parse_exponent, parse_number
+from stemwire.extractors.outcome_context import ResponderCounts, TimeOutcomes
 from stemwire.extractors.resources import load_json
 from stemwire.extractors.scan import digit_run_starts, letter_run_starts, matches_at, merged, number_starts, starts_of
 from stemwire.extractors.table_columns import attribute_table_figures
-from stemwire.extractors.time_outcomes import TimeOutcomes
 from stemwire.schemas.models import Direction, Metric, Qualifier
 
 _NUM = r"(?<![\d.A-Za-z])(?P<sign>[-−])?(?P<num>\d+(?:\.\d+)?)"
@@ -34,7 +35,6 @@ _SCALED = r"\d+(?:\.\d+)?(?:\s*[×xX*]\s*10\s*(?:\^|\*\*)?\s*(?:[-−]?\d{1,2}|[
 _RANGE = alternation("range_separators")
 _LIST_SEP = rf"\s*(?:{alternation('list_separators', 'range_separators')})\s*"
 _RANGE_SEP = re.compile(rf"^\s*(?:{_RANGE})\s*$")
-_PARTICIPANT = re.compile(rf"(?:{alternation('participant_counters')})?(?:{alternation('participant_nouns')})")
 _MULTIPLIERS = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 _CN_TENTHS = "一二三四五六七八九十"
 # Where the fold and ratio grammars can begin besides a number (see extractors/scan.py)
@@ -84,6 +84,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
         "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
+        # the next item of a list of counts (12名和3名患者): matched where a count ends
+        "count_list_item": re.compile(rf"{_LIST_SEP}\d+(?:\.\d+)?\s*(?:人|名|例|位)"),
         **{name: re.compile(_NUM + rest) for name, rest in _number_rests().items()},
         "tenths": re.compile(
             rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:{_RANGE})\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"
@@ -245,8 +247,10 @@ def _simple_values(text: str, layout: Layout, claims: Claims, measures: list[Mea
         s_lo = layout.sentence_bounds(m.start())[0]
         if usable(m.start("num"), m.end()) and any(s_lo <= h < m.start() for h in counted):
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
+    responders = ResponderCounts(text, layout, _patterns()["count_list_item"])
     for m in _matches("count", text):
-        if usable(m.start("num"), m.end()) and _is_responder_count(text, m.end(), layout.clause_bounds(m.start())[1]):
+        if usable(m.start("num"), m.end()) and responders.reached(m.start("num"), m.end()):
+            responders.taken(m.start("num"))
             found.append(_Value(m.start("num"), m.end(), float(m.group("num")), "count"))
     return found
 
@@ -259,18 +263,6 @@ def _spelled_decimal(words: str) -> float | None:
         return None
     digits = "".join(str(int(parse_number(ch) or 0)) for ch in fraction)  # 零 and 〇 read as 0
     return value + (float("0." + digits) if digits else 0.0)
-
-
-def _is_responder_count(text: str, end: int, clause_end: int) -> bool:
-    """'10人（83%）不再需要胰岛素', '3名患者出现缓解', '7人的ASIA分级改善': people who reached an outcome."""
-    w = _words()
-    tail = re.sub(r"^\s*[(（][^)）]*[)）]", "", text[end:clause_end]).lstrip()
-    noun = _PARTICIPANT.match(tail)
-    tail = tail[noun.end() :] if noun else tail
-    if tail.startswith(tuple(w["responder_verbs"])):
-        return True
-    changes = w["increase"] + w["decrease"] + w["improvement"]
-    return tail.startswith("的") and any(v in tail for v in changes)
 
 
 _DIRECTIONS: tuple[Direction, ...] = ("increase", "decrease", "improvement")

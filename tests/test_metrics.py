@@ -163,3 +163,22 @@ def timed_outcomes(text: str) -> list[tuple]:
 def test_a_time_outcome_of_two_groups(body: str, expected: list[tuple]) -> None:
     for text in both_scripts(body):
         assert timed_outcomes(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "治疗组15名患者获得完全缓解，对照组仅4名。",
+            [(15, "count", "cr", "intervention"), (4, "count", "cr", "control")],
+        ),
+        # every count of a list whose last item says what its people reached
+        ("两组分别有9名和2名受试者达到完全缓解。", [(9, "count", "cr", None), (2, "count", "cr", None)]),
+        # the other group's count says something else of its people, or nothing was reached before it
+        ("治疗组15名患者达到完全缓解，对照组4名患者退出研究。", [(15, "count", "cr", "intervention")]),
+        ("研究共纳入40名患者，对照组20名。", []),
+    ],
+)
+def test_a_responder_count_of_two_groups(body: str, expected: list[tuple]) -> None:
+    for text in both_scripts(body):
+        assert timed_outcomes(text) == expected
