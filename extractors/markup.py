@@ -4,7 +4,8 @@ titles, paragraphs, headings and list items as it does in a plain-text article.
 HTML pages lose their chrome before the text is taken: navigation, headers without the headline,
 footers, asides, forms, and elements whose class or id names a breadcrumb, share bar, related block,
 comment list, sidebar or ad slot. A two-cell table row becomes one `label: value` line (a registry
-record reposted as a table keeps its rows). The headline (the heading the <title> or og:title names,
+record reposted as a table keeps its rows); a table of three or more columns becomes a pipe table
+(| 组别 | 有效率 |), as a Markdown article writes one, so its figures keep their header and row label. The headline (the heading the <title> or og:title names,
 else og:title, else the longest part of <title>) is the first line; the page's publication date from
 its metadata (extractors/page_meta.py) is the second when the visible text does not print it.
 """
@@ -67,6 +68,8 @@ _CHROME_NAMES = re.compile(
 )
 _READING = re.compile(r"[(（][a-zü\u00e0-\u01dc]{1,6}[)）]")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_PIPE = re.compile(r"[|｜]")  # a bar in a cell's words would split the cell in a pipe table
+_MAX_COLUMNS = 50  # a colspan beyond any real table's width (colspan="1000") is cut to this
 # Below this many Han characters our walk has taken (nearly) the whole page for chrome, e.g. an article
 # inside <div class="print-area">: trafilatura's main text is asked for instead.
 _MIN_BODY_HAN = 40
@@ -109,14 +112,46 @@ def _is_chrome(tag: Tag) -> bool:
     return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
 
 
+def _row_cells(tr: Tag) -> list[Tag]:
+    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("th", "td")]
+
+
 def _cells(tr: Tag) -> list[Tag] | None:
-    cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("th", "td")]
+    cells = _row_cells(tr)
     return cells if len(cells) == 2 else None
+
+
+def _span(cell: Tag) -> int:
+    value = str(cell.get("colspan") or "1").strip()
+    return min(int(value), _MAX_COLUMNS) if value.isdigit() and int(value) > 0 else 1
+
+
+def _pipe_table(table: Tag) -> str | None:
+    """A table of three or more columns as pipe-table lines (| 组别 | 有效率 | 12个月生存率 |, the first
+    row the header, then a |---| rule), the form extractors/table_columns.py reads figures from; a
+    cell spanning columns is repeated in each, short rows are padded. None for a table of at most two
+    columns (its rows become `label: value` lines) or one holding another table."""
+    if table.find("table") is not None:
+        return None
+    rows = []
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in _row_cells(tr):
+            words = _PIPE.sub("｜", cell.get_text(" ", strip=True))
+            cells += [re.sub(r"\s+", " ", words)] * _span(cell)
+        if cells:
+            rows.append(cells)
+    width = max((len(r) for r in rows), default=0)
+    if width < 3:
+        return None
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+    lines.insert(1, "|" + "---|" * width)
+    return "\n" + "\n".join(lines) + "\n"
 
 
 def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
     """The text of the page in one walk (linear in its size): block elements as lines, chrome and
-    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line.
+    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line, a wider table as pipe-table lines.
     Also the deepest nesting walked (lxml-based readers truncate deep pages, ours does not)."""
     out: list[str] = []
     stack: list[tuple[PageElement | str, int]] = [(root, 0)]
@@ -139,6 +174,9 @@ def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
             out.append("\n")
             continue
         block = node.name in _BLOCK_SET
+        if node.name == "table" and (pipes := _pipe_table(node)) is not None:
+            out.append(pipes)
+            continue
         if node.name == "tr" and (cells := _cells(node)) is not None:
             label, value = (c.get_text(" ", strip=True) for c in cells)
             out.append(f"\n{label}: {value}\n")
@@ -168,8 +206,19 @@ def _headline(soup: BeautifulSoup, meta: PageMeta, page_title: str) -> tuple[str
 
 
 def _lines(text: str, drop: str | None = None) -> str:
+    """Non-empty lines as paragraphs, but the rows of a pipe table kept on consecutive lines."""
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
-    return "\n\n".join(line for line in lines if line and line != drop)
+    kept = [line for line in lines if line and line != drop]
+    out: list[str] = []
+    for i, line in enumerate(kept):
+        if i:
+            out.append("\n" if _is_pipe_row(kept[i - 1]) and _is_pipe_row(line) else "\n\n")
+        out.append(line)
+    return "".join(out)
+
+
+def _is_pipe_row(line: str) -> bool:
+    return len(line) >= 2 and line[0] == "|" and line[-1] == "|"
 
 
 def html_page(html: str, libraries: bool = True) -> tuple[str, PageMeta]:
