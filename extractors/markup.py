@@ -5,9 +5,10 @@ HTML pages lose their chrome before the text is taken: navigation, headers witho
 footers, asides, forms, and elements whose class or id names a breadcrumb, share bar, related block,
 comment list, sidebar or ad slot. A two-cell table row becomes one `label: value` line (a registry
 record reposted as a table keeps its rows); a table of three or more columns becomes a pipe table
-(| 组别 | 有效率 |), as a Markdown article writes one, so its figures keep their header and row label. The headline (the heading the <title> or og:title names,
-else og:title, else the longest part of <title>) is the first line; the page's publication date from
-its metadata (extractors/page_meta.py) is the second when the visible text does not print it.
+(| 组别 | 有效率 |), as a Markdown article writes one, so its figures keep their header and row label.
+The headline (the heading the <title> or og:title names, else og:title, else the longest part of
+<title>) is the first line; the page's publication date from its metadata (extractors/page_meta.py)
+is the second when the visible text does not print it.
 """
 
 from __future__ import annotations
@@ -151,8 +152,9 @@ def _pipe_table(table: Tag) -> str | None:
 
 def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
     """The text of the page in one walk (linear in its size): block elements as lines, chrome and
-    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line, a wider table as pipe-table lines.
-    Also the deepest nesting walked (lxml-based readers truncate deep pages, ours does not)."""
+    `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line, a
+    wider table as pipe-table lines. Also the deepest nesting walked (lxml-based readers truncate deep
+    pages, ours does not)."""
     out: list[str] = []
     stack: list[tuple[PageElement | str, int]] = [(root, 0)]
     deepest = 0
