@@ -132,10 +132,11 @@ def _pipe_table(table: Tag) -> str | None:
     row the header, then a |---| rule), the form extractors/table_columns.py reads figures from; a
     cell spanning columns is repeated in each, short rows are padded. None for a table of at most two
     columns (its rows become `label: value` lines) or one holding another table."""
-    if table.find("table") is not None:
+    trs = _rows_unless_nested(table)
+    if trs is None:
         return None
     rows = []
-    for tr in table.find_all("tr"):
+    for tr in trs:
         cells = []
         for cell in _row_cells(tr):
             words = _PIPE.sub("｜", cell.get_text(" ", strip=True))
@@ -148,6 +149,22 @@ def _pipe_table(table: Tag) -> str | None:
     lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
     lines.insert(1, "|" + "---|" * width)
     return "\n" + "\n".join(lines) + "\n"
+
+
+def _rows_unless_nested(table: Tag) -> list[Tag] | None:
+    """The table's <tr>s in document order, or None if it holds another table. Walked by hand and
+    stopped at the first inner table: bs4's find() and find_all() first measure the whole subtree
+    (Tag._last_descendant), which made each table of a nested chain cost its depth (quadratic)."""
+    rows: list[Tag] = []
+    stack = [c for c in reversed(list(table.children)) if isinstance(c, Tag)]
+    while stack:
+        node = stack.pop()
+        if node.name == "table":
+            return None
+        if node.name == "tr":
+            rows.append(node)
+        stack.extend(c for c in reversed(list(node.children)) if isinstance(c, Tag))
+    return rows
 
 
 def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
