@@ -85,7 +85,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "scaled_list": re.compile(rf"(?<![\d.A-Za-z]){_SCALED}(?:{_LIST_SEP}{_SCALED})*"),
         "scaled_item": re.compile(rf"(?P<num>\d+(?:\.\d+)?){_SCALE}?"),
         # the next item of a list of counts (12名和3名患者): matched where a count ends
-        "count_list_item": re.compile(rf"{_LIST_SEP}\d+(?:\.\d+)?\s*(?:人|名|例|位)"),
+        "count_list_item": re.compile(rf"{_LIST_SEP}\d+(?:\.\d+)?{_number_rests()['count']}"),
         **{name: re.compile(_NUM + rest) for name, rest in _number_rests().items()},
         "tenths": re.compile(
             rf"(?P<cn>[{_CN_TENTHS}])(?:\s*(?:{_RANGE})\s*(?P<cn2>[{_CN_TENTHS}]))?\s*成(?![为功立熟本果员分年绩不人长效])"

@@ -58,11 +58,9 @@ class TimeOutcomes(_SecondGroup):
     def reported(self, start: int, c_lo: int, lead: str) -> bool:
         """Whether the time at `start` (its clause opens at `c_lo`; `lead`: the words just before it)
         is what a time measure of its clause, or of an earlier clause of its sentence, reports."""
-        copula, text = _leads()[0], self.text
+        text, after_copula = self.text, _leads()[0].search(lead) is not None
         # The clause names a time measure, then the value: after a copula (中位生存期为14个月) or at once.
-        if any(
-            c_lo <= h.start < start and (copula.search(lead) or not text[h.end : start].strip()) for h in self.measures
-        ):
+        if any(c_lo <= h.start < start and (after_copula or not text[h.end : start].strip()) for h in self.measures):
             return True
         return self.of_other_group(start, c_lo)
 
@@ -81,7 +79,7 @@ class ResponderCounts(_SecondGroup):
         c_lo, c_hi = self.layout.clause_bounds(start)
         while (item := self.following.match(self.text, end, c_hi)) is not None:
             end = item.end()
-        if is_responder_count(self.text, end, c_hi):
+        if _outcome_follows(self.text, end, c_hi):
             return True
         rest = _PARENTHESIS.sub("", self.text[end:c_hi]).lstrip()
         noun = _PARTICIPANT.match(rest)
@@ -89,7 +87,7 @@ class ResponderCounts(_SecondGroup):
         return said_nothing_else and self.of_other_group(start, c_lo)
 
 
-def is_responder_count(text: str, end: int, clause_end: int) -> bool:
+def _outcome_follows(text: str, end: int, clause_end: int) -> bool:
     """'10人（83%）不再需要胰岛素', '3名患者出现缓解', '7人的ASIA分级改善': people who reached an outcome."""
     w = load_json("metric_words.json")
     tail = _PARENTHESIS.sub("", text[end:clause_end]).lstrip()
