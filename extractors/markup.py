@@ -4,8 +4,12 @@ titles, paragraphs, headings and list items as it does in a plain-text article.
 HTML pages lose their chrome before the text is taken: navigation, headers without the headline,
 footers, asides, forms, and elements whose class or id names a breadcrumb, share bar, related block,
 comment list, sidebar or ad slot. A two-cell table row becomes one `label: value` line (a registry
-record reposted as a table keeps its rows); a table of three or more columns becomes a pipe table
-(| 组别 | 有效率 |), as a Markdown article writes one, so its figures keep their header and row label.
+record reposted as a table keeps its rows); a data table of three or more columns becomes a pipe
+table (| 组别 | 有效率 | 12个月有效率 |, header row and |---| rule first), as a Markdown article writes
+one, so its figures keep their column header and row label (extractors/html_tables.py: spans,
+header rows, captions, label/value pairs). A table used for page layout, or holding another table,
+is walked as any other block, cell by cell, its chrome dropped. trafilatura's fallback text already
+writes tables as pipe rows.
 The headline (the heading the <title> or og:title names, else og:title, else the longest part of
 <title>) is the first line; the page's publication date from its metadata (extractors/page_meta.py)
 is the second when the visible text does not print it.
@@ -18,6 +22,7 @@ import re
 from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from markdown_it import MarkdownIt
 
+from stemwire.extractors.html_tables import pipe_table
 from stemwire.extractors.page_libraries import han_count, library_meta, main_text
 from stemwire.extractors.page_meta import PageMeta, merge_library_meta, read_page_meta, title_segments
 
@@ -69,8 +74,6 @@ _CHROME_NAMES = re.compile(
 )
 _READING = re.compile(r"[(（][a-zü\u00e0-\u01dc]{1,6}[)）]")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_PIPE = re.compile(r"[|｜]")  # a bar in a cell's words would split the cell in a pipe table
-_MAX_COLUMNS = 50  # a colspan beyond any real table's width (colspan="1000") is cut to this
 # Below this many Han characters our walk has taken (nearly) the whole page for chrome, e.g. an article
 # inside <div class="print-area">: trafilatura's main text is asked for instead.
 _MIN_BODY_HAN = 40
@@ -113,65 +116,16 @@ def _is_chrome(tag: Tag) -> bool:
     return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
 
 
-def _row_cells(tr: Tag) -> list[Tag]:
-    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("th", "td")]
-
-
 def _cells(tr: Tag) -> list[Tag] | None:
-    cells = _row_cells(tr)
+    cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("th", "td")]
     return cells if len(cells) == 2 else None
-
-
-def _span(cell: Tag) -> int:
-    value = str(cell.get("colspan") or "1").strip()
-    return min(int(value), _MAX_COLUMNS) if value.isdigit() and int(value) > 0 else 1
-
-
-def _pipe_table(table: Tag) -> str | None:
-    """A table of three or more columns as pipe-table lines (| 组别 | 有效率 | 12个月生存率 |, the first
-    row the header, then a |---| rule), the form extractors/table_columns.py reads figures from; a
-    cell spanning columns is repeated in each, short rows are padded. None for a table of at most two
-    columns (its rows become `label: value` lines) or one holding another table."""
-    trs = _rows_unless_nested(table)
-    if trs is None:
-        return None
-    rows = []
-    for tr in trs:
-        cells = []
-        for cell in _row_cells(tr):
-            words = _PIPE.sub("｜", cell.get_text(" ", strip=True))
-            cells += [re.sub(r"\s+", " ", words)] * _span(cell)
-        if cells:
-            rows.append(cells)
-    width = max((len(r) for r in rows), default=0)
-    if width < 3:
-        return None
-    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
-    lines.insert(1, "|" + "---|" * width)
-    return "\n" + "\n".join(lines) + "\n"
-
-
-def _rows_unless_nested(table: Tag) -> list[Tag] | None:
-    """The table's <tr>s in document order, or None if it holds another table. Walked by hand and
-    stopped at the first inner table: bs4's find() and find_all() first measure the whole subtree
-    (Tag._last_descendant), which made each table of a nested chain cost its depth (quadratic)."""
-    rows: list[Tag] = []
-    stack = [c for c in reversed(list(table.children)) if isinstance(c, Tag)]
-    while stack:
-        node = stack.pop()
-        if node.name == "table":
-            return None
-        if node.name == "tr":
-            rows.append(node)
-        stack.extend(c for c in reversed(list(node.children)) if isinstance(c, Tag))
-    return rows
 
 
 def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
     """The text of the page in one walk (linear in its size): block elements as lines, chrome and
     `skip` (the headline, written first) left out, a two-cell table row as one `label: value` line, a
-    wider table as pipe-table lines. Also the deepest nesting walked (lxml-based readers truncate deep
-    pages, ours does not)."""
+    wider data table as pipe-table lines (html_tables.py). Also the deepest nesting walked
+    (lxml-based readers truncate deep pages, ours does not)."""
     out: list[str] = []
     stack: list[tuple[PageElement | str, int]] = [(root, 0)]
     deepest = 0
@@ -193,8 +147,9 @@ def _page_text(root: Tag, skip: Tag | None) -> tuple[str, int]:
             out.append("\n")
             continue
         block = node.name in _BLOCK_SET
-        if node.name == "table" and (pipes := _pipe_table(node)) is not None:
-            out.append(pipes)
+        if node.name == "table" and (table := pipe_table(node, _is_chrome)) is not None:
+            out.append(table[0])
+            deepest = max(deepest, depth + table[1])
             continue
         if node.name == "tr" and (cells := _cells(node)) is not None:
             label, value = (c.get_text(" ", strip=True) for c in cells)
