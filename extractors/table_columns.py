@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from stemwire.extractors.measures import MeasureHit, measures_in
@@ -109,17 +110,59 @@ def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> 
     if "|" not in original or not metrics:
         return
     for table in _tables(original):
-        labels = [text[c.start : c.end] for c in table.header] + [text[r[0].start : r[0].end] for r in table.rows]
+        holding = {c: [m for m in metrics if c.start <= m.start < c.end] for r in table.rows for c in r}
+        labels = [text[c.start : c.end] for c in table.header]
+        labels += [text[c.start : c.end] for r in table.rows for i, c in enumerate(r) if i == 0 or not holding[c]]
         compared = any(_arm_of(label) == "control" for label in labels)
         caption = _caption_measure(text, table)
         for row in table.rows:
             for col, cell in enumerate(row[1:], start=1):
                 if col >= len(table.header):
                     break
-                inside = [m for m in metrics if cell.start <= m.start < cell.end]
+                inside = holding[cell]
                 if len(inside) != 1:
                     continue  # an empty cell, or two figures the labels cannot tell apart
                 _apply(inside[0], original, text, (table.header[col], row[0]), compared, caption)
+                _from_label_columns(inside[0], original, text, table, row, col, holding, compared)
+
+
+def _label_columns(
+    text: str, table: _Table, row: list[_Cell], col: int, holding: dict[_Cell, list[Metric]]
+) -> Iterator[tuple[str, str, _Cell]]:
+    """The row's other cells that hold no figure, with their column's header (| 组别 | 评估时间 | 有效率 |)."""
+    for i, cell in enumerate(row[1:], start=1):
+        if i != col and i < len(table.header) and not holding[cell]:
+            yield text[table.header[i].start : table.header[i].end], text[cell.start : cell.end], cell
+
+
+def _from_label_columns(
+    m: Metric,
+    original: str,
+    text: str,
+    table: _Table,
+    row: list[_Cell],
+    col: int,
+    holding: dict[_Cell, list[Metric]],
+    compared: bool,
+) -> None:
+    """A group or a time the header and the row's first cell left unsaid, from a column of the row that
+    the table heads as one (组别, 评估时间) and whose cell says only that: one such cell, else nothing."""
+    w = words()
+    times, arms = [], []
+    for head, label, cell in _label_columns(text, table, row, col, holding):
+        t = _time_of(label)
+        if t is not None and any(h in head for h in w["table_time_headers"]):
+            rest = _without_time_words(label[: t[1]] + label[t[2] :])
+            if not re.search(r"[\u4e00-\u9fffA-Za-z]{2}", rest):
+                times.append((t[0], cell.start + t[1], cell.start + t[2]))
+        group = _arm_of(label)
+        if group is not None and any(h in head for h in w["table_group_headers"]):
+            arms.append(group)
+    if m.time_point is None and len(times) == 1:
+        value, lo, hi = times[0]
+        m.time_point, m.time_point_text = value, original[lo:hi]
+    if m.arm is None and compared and len(arms) == 1:
+        m.arm = arms[0]  # type: ignore[assignment]
 
 
 def _apply(

@@ -38,6 +38,35 @@ def test_a_single_arm_tables_groups_are_no_arms() -> None:
     assert [arm for _, _, arm, _ in figures(body)] == [None, None]
 
 
+TIME_AND_GROUP_COLUMNS = """两组有效率见下表。
+| 组别 | 评估时间 | 例数 | 有效率 |
+|---|---|---|---|
+| 治疗组 | 6个月 | 30 | 80% |
+| 对照组 | 6个月 | 30 | 45% |
+
+| 评估时间 | 组别 | 有效率 |
+|---|---|---|
+| 第12周 | 细胞组 | 60% |
+| 第12周 | 安慰剂组 | 30% |
+"""
+
+
+@pytest.mark.parametrize("text", both_scripts(TIME_AND_GROUP_COLUMNS))
+def test_a_time_or_a_group_in_a_middle_column_that_is_headed_so(text: str) -> None:
+    assert figures(text) == [
+        (80, "response rate", "intervention", "P6M"),
+        (45, "response rate", "control", "P6M"),
+        (60, "response rate", "intervention", "P12W"),
+        (30, "response rate", "control", "P12W"),
+    ]
+
+
+def test_a_length_in_a_column_not_headed_as_a_time_is_no_time_point() -> None:
+    # a treatment course of 6 months is not when the figure was measured
+    body = "| 组别 | 疗程 | 有效率 |\n|---|---|---|\n| 治疗组 | 6个月 | 80% |\n| 对照组 | 6个月 | 45% |\n"
+    assert figures(body) == [(80, "response rate", "intervention", None), (45, "response rate", "control", None)]
+
+
 def endpoints(body: str) -> list[tuple]:
     record = extract_text("标题\n" + body, published="2025-03-01")
     return [(m.value, m.primary, m.subgroup) for m in record.metrics]
