@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from stemwire.extractors.measures import MeasureHit, measures_in
 from stemwire.extractors.table_text import pipe_table_lines
-from stemwire.extractors.time_points import alt, length_value, patterns, words
+from stemwire.extractors.time_points import alt, length_value, one_time_in, patterns, words
 from stemwire.schemas.models import Metric
 
 _RULE = re.compile(r"^[\s|:\-—–]+$")  # |---|:---:| separates the header from the rows
@@ -104,6 +104,24 @@ def _caption_measure(text: str, table: _Table) -> tuple[int, MeasureHit] | None:
     return None
 
 
+_MAX_CAPTION = 60  # characters: a longer line before a table is prose, not its title
+
+
+def _caption_time(text: str, table: _Table) -> tuple[str, int, int] | None:
+    """The one time named by the line just above the table (表1 治疗12个月后两组主要指标, the caption of
+    an HTML table), for the figures whose labels name none."""
+    end = text.rfind("\n", 0, table.header[0].start)
+    start = text.rfind("\n", 0, max(end, 0)) + 1
+    if end > 0 and not text[start:end].strip():  # one blank line between them
+        end = start - 1
+        start = text.rfind("\n", 0, max(end, 0)) + 1
+    line = text[start:end] if end > 0 else ""
+    if not line.strip() or len(line) > _MAX_CAPTION:
+        return None
+    found = one_time_in(line)
+    return (found[0], start + found[1], start + found[2]) if found else None
+
+
 def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> None:
     """Measure, arm and time point of each figure in a pipe table's cell, from its header and row label,
     else the measure from the table's caption line."""
@@ -115,6 +133,7 @@ def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> 
         labels += [text[c.start : c.end] for r in table.rows for i, c in enumerate(r) if i == 0 or not holding[c]]
         compared = any(_arm_of(label) == "control" for label in labels)
         caption = _caption_measure(text, table)
+        caption_time = _caption_time(text, table)
         for row in table.rows:
             for col, cell in enumerate(row[1:], start=1):
                 if col >= len(table.header):
@@ -124,6 +143,9 @@ def attribute_table_figures(metrics: list[Metric], original: str, text: str) -> 
                     continue  # an empty cell, or two figures the labels cannot tell apart
                 _apply(inside[0], original, text, (table.header[col], row[0]), compared, caption)
                 _from_label_columns(inside[0], original, text, table, row, col, holding, compared)
+                if inside[0].time_point is None and caption_time is not None:
+                    value, lo, hi = caption_time
+                    inside[0].time_point, inside[0].time_point_text = value, original[lo:hi]
 
 
 def _label_columns(

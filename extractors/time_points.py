@@ -193,6 +193,24 @@ def find_time_points(
     return sorted(found.values(), key=lambda t: t.start)
 
 
+def one_time_in(line: str) -> tuple[str, int, int] | None:
+    """The one time since treatment a short line names (表1 治疗12个月后两组指标, 随访第24周时：), with
+    its span; None for none, for two (6个月和12个月), or for a period (12个月内, 从第3个月起)."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in ("after", "follow", "ordinal", "point"):
+        for m in patterns()[name].finditer(line):
+            if _period_follows(line, m.end()) or _RANGE_BEFORE.search(line[max(0, m.start() - 8) : m.start()]):
+                return None
+            value = length_value(m)
+            if value is None or line[max(0, m.start() - 1) : m.start()] in ("从", "自"):
+                return None
+            found.setdefault(value, (m.start(), m.end()))
+    if len(found) != 1:
+        return None
+    ((value, (start, end)),) = found.items()
+    return value, start, end
+
+
 def _last_length(text: str, end: int) -> re.Match[str] | None:
     """The length that ends exactly at `end` (28天 of 28天死亡率)."""
     lo = max(0, end - 8)

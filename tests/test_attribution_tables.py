@@ -67,6 +67,33 @@ def test_a_length_in_a_column_not_headed_as_a_time_is_no_time_point() -> None:
     assert figures(body) == [(80, "response rate", "intervention", None), (45, "response rate", "control", None)]
 
 
+CAPTIONED = """表1 治疗12个月后两组主要指标
+
+| 指标 | 干细胞组（n=40） | 对照组（n=40） |
+|---|---|---|
+| 有效率 | 82.5% | 47.5% |
+| VAS评分下降 | 3.2分 | 1.1分 |
+"""
+
+
+@pytest.mark.parametrize("text", both_scripts(CAPTIONED))
+def test_the_one_time_of_the_line_above_a_table_is_its_figures_time_point(text: str) -> None:
+    assert [(value, time) for value, _, _, time in figures(text)] == [
+        (82.5, "P12M"),
+        (47.5, "P12M"),
+        (3.2, "P12M"),
+        (1.1, "P12M"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "caption", ["表2 治疗后6个月和12个月的结果", "表3 治疗后6个月内的不良事件", "研究共纳入80名患者。"]
+)
+def test_a_line_above_a_table_naming_two_times_a_period_or_none_gives_no_time_point(caption: str) -> None:
+    body = caption + "\n| 指标 | 干细胞组 | 对照组 |\n|---|---|---|\n| 有效率 | 82.5% | 47.5% |\n"
+    assert [time for _, _, _, time in figures(body)] == [None, None]
+
+
 def endpoints(body: str) -> list[tuple]:
     record = extract_text("标题\n" + body, published="2025-03-01")
     return [(m.value, m.primary, m.subgroup) for m in record.metrics]
